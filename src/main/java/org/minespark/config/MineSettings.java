@@ -1,0 +1,242 @@
+package org.minespark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.minespark.UserError;
+
+/**
+ * All settings of one run, read eagerly from the {@code mine} block and validated, so that a
+ * typo or an out-of-range value fails before Spark starts. Defaults live only in
+ * {@code reference.conf}; this class holds none. Immutable and therefore thread-safe.
+ */
+public final class MineSettings implements Serializable {
+
+    /** Root block of every key. */
+    public static final String ROOT = "mine";
+
+    private static final long serialVersionUID = 1L;
+
+    public final long seed;
+    public final InputSettings input;
+    public final SplitSettings split;
+    public final CriticSettings critic;
+    public final TrainSettings train;
+    public final OutputSettings output;
+    public final GenerateSettings generate;
+    public final LogSettings log;
+    public final SparkSettings spark;
+    private final TreeMap<String, String> flattened;
+
+    private MineSettings(Config config) {
+        SettingsReader read = new SettingsReader(config);
+        this.seed = read.longInRange("mine.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        this.input = InputSettings.read(read);
+        this.split = SplitSettings.read(read);
+        this.critic = CriticSettings.read(read);
+        this.train = TrainSettings.read(read);
+        this.output = OutputSettings.read(read);
+        this.generate = GenerateSettings.read(read);
+        this.log = LogSettings.read(read);
+        this.spark = SparkSettings.read(read);
+        this.flattened = flatten(config.getConfig(ROOT));
+        if (split.heldoutFraction() + split.validationFraction() >= 0.95) {
+            throw UserError.usage("mine.split.heldout-fraction + mine.split.validation-fraction = "
+                    + (split.heldoutFraction() + split.validationFraction())
+                    + " leaves too little to train on: keep the sum below 0.95");
+        }
+    }
+
+    /** The defaults of reference.conf alone. */
+    public static MineSettings defaults() {
+        return fromLayers(List.of());
+    }
+
+    /**
+     * Settings from user layers, highest priority first (for example command-line overrides,
+     * then a config file), over reference.conf. Every key of every layer is checked against
+     * reference.conf before any value is read.
+     */
+    public static MineSettings fromLayers(List<Config> layers) {
+        Config reference = ConfigFactory.defaultReference();
+        Config merged = ConfigFactory.empty();
+        for (Config layer : layers) {
+            rejectUnknownKeys(layer, reference);
+            merged = merged.withFallback(layer);
+        }
+        try {
+            return new MineSettings(merged.withFallback(reference).resolve());
+        } catch (ConfigException e) {
+            throw UserError.usage("invalid settings: " + e.getMessage());
+        }
+    }
+
+    /** Every key under {@code mine} with its value as rendered in HOCON, sorted by key. */
+    public Map<String, String> flattened() {
+        return flattened;
+    }
+
+    private static void rejectUnknownKeys(Config layer, Config reference) {
+        Set<String> known = new TreeSet<>();
+        for (Map.Entry<String, ConfigValue> entry : reference.getConfig(ROOT).entrySet()) {
+            known.add(ROOT + "." + entry.getKey());
+        }
+        for (Map.Entry<String, ConfigValue> entry : layer.entrySet()) {
+            String key = entry.getKey();
+            if (!known.contains(key)) {
+                String candidate = key.startsWith(ROOT + ".") ? key : ROOT + "." + key;
+                String nearest = KeySuggester.nearest(candidate, known);
+                throw UserError.usage("unknown setting " + key
+                        + (nearest.isEmpty() ? "" : " (did you mean " + nearest + "?)")
+                        + "; every setting is listed in reference.conf");
+            }
+        }
+    }
+
+    private static TreeMap<String, String> flatten(Config block) {
+        TreeMap<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> entry : block.entrySet()) {
+            String key = ROOT + "." + entry.getKey();
+            String lower = key.toLowerCase(Locale.ROOT);
+            boolean secret = lower.contains("secret") || lower.contains("password")
+                    || lower.contains("credential") || lower.contains("token");
+            out.put(key, secret ? "*****" : entry.getValue().render());
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        flattened.forEach((key, value) -> parts.add(key.substring(ROOT.length() + 1) + "=" + value));
+        return String.join(", ", parts);
+    }
+
+    /** Settings of the input dataset. */
+    public record InputSettings(String path, String format, List<String> xColumns,
+                                List<String> zColumns, boolean standardize, boolean dropBadRows,
+                                int partitions) implements Serializable {
+
+        static InputSettings read(SettingsReader read) {
+            return new InputSettings(
+                    read.string("mine.input.path").trim(),
+                    read.choice("mine.input.format", Set.of("parquet", "csv", "orc", "json")),
+                    read.stringList("mine.input.x-columns"),
+                    read.stringList("mine.input.z-columns"),
+                    read.bool("mine.input.standardize"),
+                    read.choice("mine.input.bad-rows", Set.of("drop", "fail")).equals("drop"),
+                    read.intInRange("mine.input.partitions", 0, 1_000_000));
+        }
+    }
+
+    /** Fractions of the data set aside from training. */
+    public record SplitSettings(double heldoutFraction, double validationFraction)
+            implements Serializable {
+
+        static SplitSettings read(SettingsReader read) {
+            return new SplitSettings(
+                    read.doubleInRange("mine.split.heldout-fraction", 0, true, 0.9, false),
+                    read.doubleInRange("mine.split.validation-fraction", 0, false, 0.5, false));
+        }
+    }
+
+    /** Shape of the critic network. */
+    public record CriticSettings(List<Integer> hiddenLayers, String activation)
+            implements Serializable {
+
+        static CriticSettings read(SettingsReader read) {
+            List<Integer> hidden = read.intList("mine.critic.hidden-layers", 1, 65536);
+            if (hidden.isEmpty()) {
+                throw UserError.usage("mine.critic.hidden-layers = [] is not allowed: "
+                        + "give at least one layer width, for example [256, 256]");
+            }
+            return new CriticSettings(hidden, read.choice("mine.critic.activation",
+                    Set.of("relu", "tanh", "elu", "leakyrelu", "softplus")));
+        }
+    }
+
+    /** How the critic is trained. */
+    public record TrainSettings(String objective, String denominator, double emaRate,
+                                int batchRows, double batchFraction, double learningRate,
+                                int rounds, boolean earlyStopping, int checkEvery, int patience,
+                                int treeDepth, int chunkRows) implements Serializable {
+
+        static TrainSettings read(SettingsReader read) {
+            String objective = read.choice("mine.train.objective", Set.of("dv", "mine-f"));
+            String denominator = read.choice("mine.train.denominator",
+                    Set.of("global", "ema", "local"));
+            if (objective.equals("mine-f") && !denominator.equals("global")) {
+                throw UserError.usage("mine.train.denominator = \"" + denominator
+                        + "\" is not allowed with mine.train.objective = \"mine-f\": "
+                        + "the mine-f bound has no denominator, use global");
+            }
+            return new TrainSettings(objective, denominator,
+                    read.doubleInRange("mine.train.ema-rate", 0, true, 1, false),
+                    read.intInRange("mine.train.batch-rows", 2, Integer.MAX_VALUE),
+                    read.doubleInRange("mine.train.batch-fraction", 0, false, 1, false),
+                    read.doubleInRange("mine.train.learning-rate", 0, true, 1, false),
+                    read.intInRange("mine.train.rounds", 1, 10_000_000),
+                    read.choice("mine.train.stopping", Set.of("rounds", "early")).equals("early"),
+                    read.intInRange("mine.train.check-every", 1, 10_000_000),
+                    read.intInRange("mine.train.patience", 1, 1_000_000),
+                    read.intInRange("mine.train.tree-depth", 1, 10),
+                    read.intInRange("mine.train.chunk-rows", 16, 1 << 20));
+        }
+    }
+
+    /** Where the results go. */
+    public record OutputSettings(String path, boolean overwrite) implements Serializable {
+
+        static OutputSettings read(SettingsReader read) {
+            return new OutputSettings(read.string("mine.output.path").trim(),
+                    read.bool("mine.output.overwrite"));
+        }
+    }
+
+    /** The synthetic dataset that {@code generate} writes. */
+    public record GenerateSettings(String path, String format, long rows, int partitions,
+                                   int dimension, double mi, double rho, String transform,
+                                   boolean overwrite) implements Serializable {
+
+        static GenerateSettings read(SettingsReader read) {
+            return new GenerateSettings(
+                    read.string("mine.generate.path").trim(),
+                    read.choice("mine.generate.format", Set.of("parquet", "csv", "orc", "json")),
+                    read.longInRange("mine.generate.rows", 1, Long.MAX_VALUE / 4),
+                    read.intInRange("mine.generate.partitions", 1, 1_000_000),
+                    read.intInRange("mine.generate.dimension", 1, 10_000),
+                    read.anyDouble("mine.generate.mi"),
+                    read.doubleInRange("mine.generate.rho", -1, true, 1, true),
+                    read.choice("mine.generate.transform", Set.of("none", "cubic")),
+                    read.bool("mine.generate.overwrite"));
+        }
+    }
+
+    /** Log levels. */
+    public record LogSettings(String level, String libraryLevel) implements Serializable {
+
+        static LogSettings read(SettingsReader read) {
+            Set<String> levels = Set.of("error", "warn", "info", "debug");
+            return new LogSettings(read.choice("mine.log.level", levels),
+                    read.choice("mine.log.library-level", levels));
+        }
+    }
+
+    /** Spark session settings that the job itself decides. */
+    public record SparkSettings(String defaultMaster, String appName) implements Serializable {
+
+        static SparkSettings read(SettingsReader read) {
+            return new SparkSettings(read.string("mine.spark.default-master").trim(),
+                    read.string("mine.spark.app-name").trim());
+        }
+    }
+}

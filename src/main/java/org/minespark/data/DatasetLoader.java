@@ -1,0 +1,254 @@
+package org.minespark.data;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.minespark.UserError;
+import org.minespark.config.MineSettings.InputSettings;
+import org.minespark.spark.TreeMerge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the input dataset, checks the X and Z columns, and turns every usable row into one
+ * float vector [x, z], standardised column by column when asked.
+ *
+ * <p>X and Z are each a list of numeric columns or one array or ML vector column. A row with
+ * a null, NaN or infinite value in a used column is dropped and counted, or fails the job,
+ * as the settings say. Means and standard deviations come from one distributed pass, which
+ * also counts the bad rows.
+ */
+public final class DatasetLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
+
+    private DatasetLoader() {
+    }
+
+    /** Reads and checks the input; the returned rows are lazy and not cached. */
+    public static LoadedData load(SparkSession spark, InputSettings input, int treeDepth) {
+        Dataset<Row> frame = read(spark, input);
+        ColumnGroup x = ColumnGroup.resolve("mine.input.x-columns", input.xColumns(),
+                frame.schema());
+        ColumnGroup z = ColumnGroup.resolve("mine.input.z-columns", input.zColumns(),
+                frame.schema());
+        Set<String> shared = new HashSet<>(x.names());
+        shared.retainAll(z.names());
+        if (!shared.isEmpty()) {
+            throw UserError.usage("mine.input.x-columns and mine.input.z-columns share "
+                    + String.join(", ", shared) + ": X and Z must be disjoint");
+        }
+        if (input.partitions() > 0) {
+            frame = frame.repartition(input.partitions());
+        }
+        Dataset<Row> pairs = frame.select(x.asDoubleArray().alias("x"),
+                z.asDoubleArray().alias("z"));
+        int xDim = x.dimension(pairs, "x");
+        int zDim = z.dimension(pairs, "z");
+
+        JavaRDD<float[]> raw = pairs.javaRDD().map(row -> RowVectors.toVector(row, xDim, zDim));
+        ColumnMoments moments = TreeMerge.merge(
+                raw.mapPartitions(rows -> {
+                    ColumnMoments partial = new ColumnMoments(xDim + zDim);
+                    while (rows.hasNext()) {
+                        float[] row = rows.next();
+                        if (row == null) {
+                            partial.addBad();
+                        } else {
+                            partial.add(row);
+                        }
+                    }
+                    return List.of(partial).iterator();
+                }), ColumnMoments::merge, treeDepth);
+
+        if (moments.badRows() > 0 && !input.dropBadRows()) {
+            throw UserError.data(moments.badRows() + " rows of " + input.path()
+                    + " hold null, NaN or infinite values in the X or Z columns; "
+                    + "set mine.input.bad-rows = drop to skip them");
+        }
+        if (moments.count() == 0) {
+            throw UserError.data("no usable rows in " + input.path() + " ("
+                    + moments.badRows() + " rows dropped for null, NaN or infinite values)");
+        }
+        float[] offset = new float[xDim + zDim];
+        float[] scale = new float[xDim + zDim];
+        List<String> constant = new ArrayList<>();
+        for (int j = 0; j < offset.length; j++) {
+            double sd = moments.standardDeviation(j);
+            offset[j] = input.standardize() ? (float) moments.mean(j) : 0f;
+            scale[j] = input.standardize() && sd > 0 ? (float) (1.0 / sd) : 1f;
+            if (sd == 0) {
+                constant.add(j < xDim ? "x[" + j + "]" : "z[" + (j - xDim) + "]");
+            }
+        }
+        if (!constant.isEmpty()) {
+            LOG.warn("Constant input features carry no information: {}", constant);
+        }
+        JavaRDD<float[]> rows = raw.filter(row -> row != null).map(row -> {
+            float[] out = new float[row.length];
+            for (int j = 0; j < row.length; j++) {
+                out[j] = (row[j] - offset[j]) * scale[j];
+            }
+            return out;
+        });
+        return new LoadedData(rows, xDim, zDim, moments.count(), moments.badRows(),
+                x.names(), z.names());
+    }
+
+    private static Dataset<Row> read(SparkSession spark, InputSettings input) {
+        if (input.path().isEmpty()) {
+            throw UserError.usage("mine.input.path is not set: give the dataset to read");
+        }
+        requireExists(spark, input.path());
+        try {
+            var reader = spark.read().format(input.format());
+            if (input.format().equals("csv")) {
+                reader = reader.option("header", "true").option("inferSchema", "true");
+            }
+            Dataset<Row> frame = reader.load(input.path());
+            if (frame.schema().fields().length == 0) {
+                throw UserError.data("mine.input.path = " + input.path() + " holds no "
+                        + input.format() + " data with columns");
+            }
+            return frame;
+        } catch (UserError e) {
+            throw e;
+        } catch (Exception e) {
+            throw UserError.data("cannot read mine.input.path = " + input.path() + " as "
+                    + input.format() + " (mine.input.format): " + firstLine(rootMessage(e)));
+        }
+    }
+
+    private static void requireExists(SparkSession spark, String location) {
+        try {
+            Path path = new Path(location);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            FileStatus[] matches = fs.globStatus(path);
+            if (matches == null || matches.length == 0) {
+                throw UserError.data("mine.input.path = " + location + " does not exist");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw UserError.data("cannot open mine.input.path = " + location + ": "
+                    + firstLine(rootMessage(e)));
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).trim();
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** One side's columns: several numeric columns, or one array or vector column. */
+    record ColumnGroup(String key, List<String> names, boolean packed, DataType packedType) {
+
+        static ColumnGroup resolve(String key, List<String> names, StructType schema) {
+            if (names.isEmpty()) {
+                throw UserError.usage(key + " is not set: list the numeric columns, or name "
+                        + "one array or vector column");
+            }
+            List<String> available = Arrays.asList(schema.fieldNames());
+            List<StructField> fields = new ArrayList<>();
+            for (String name : names) {
+                if (!available.contains(name)) {
+                    throw UserError.data("column '" + name + "' of " + key
+                            + " does not exist; the input has: " + String.join(", ", available));
+                }
+                fields.add(schema.apply(name));
+            }
+            if (fields.size() == 1 && isPackedType(fields.get(0).dataType())) {
+                return new ColumnGroup(key, names, true, fields.get(0).dataType());
+            }
+            for (StructField field : fields) {
+                if (!(field.dataType() instanceof NumericType)) {
+                    throw UserError.data("column '" + field.name() + "' of " + key + " has type "
+                            + field.dataType().simpleString() + ": X and Z columns must be "
+                            + "numeric, or a single array or vector column");
+                }
+            }
+            return new ColumnGroup(key, names, false, null);
+        }
+
+        private static boolean isPackedType(DataType type) {
+            return (type instanceof ArrayType array && array.elementType() instanceof NumericType)
+                    || type.equals(SQLDataTypes.VectorType());
+        }
+
+        Column asDoubleArray() {
+            if (!packed) {
+                Column[] columns = names.stream()
+                        .map(name -> col(quote(name)).cast(DataTypes.DoubleType))
+                        .toArray(Column[]::new);
+                return array(columns);
+            }
+            Column column = col(quote(names.get(0)));
+            if (packedType.equals(SQLDataTypes.VectorType())) {
+                return org.apache.spark.ml.functions.vector_to_array(column, "float64");
+            }
+            return column.cast(DataTypes.createArrayType(DataTypes.DoubleType));
+        }
+
+        /** The number of values per row; packed columns must agree across rows. */
+        int dimension(Dataset<Row> pairs, String alias) {
+            if (!packed) {
+                return names.size();
+            }
+            Row sizes = pairs.where(col(alias).isNotNull())
+                    .agg(min(size(col(alias))), max(size(col(alias)))).head();
+            if (sizes.isNullAt(0)) {
+                throw UserError.data("column '" + names.get(0) + "' of " + key
+                        + " holds no non-null values");
+            }
+            int smallest = sizes.getInt(0);
+            int largest = sizes.getInt(1);
+            if (smallest != largest) {
+                throw UserError.data("column '" + names.get(0) + "' of " + key
+                        + " holds arrays of inconsistent length: from " + smallest + " to "
+                        + largest + "; every row must have the same length");
+            }
+            if (smallest == 0) {
+                throw UserError.data("column '" + names.get(0) + "' of " + key
+                        + " holds empty arrays");
+            }
+            return smallest;
+        }
+
+        private static String quote(String name) {
+            return "`" + name.replace("`", "``") + "`";
+        }
+    }
+}

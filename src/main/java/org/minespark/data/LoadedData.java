@@ -1,0 +1,12 @@
+package org.minespark.data;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * The usable rows of the input as float vectors [x, z] (lazy, uncached), their dimensions,
+ * and the row counts of the read.
+ */
+public record LoadedData(JavaRDD<float[]> rows, int xDim, int zDim, long usableRows,
+                         long droppedRows, List<String> xColumns, List<String> zColumns) {
+}
