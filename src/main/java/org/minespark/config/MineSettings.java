@@ -3,6 +3,7 @@ package org.minespark.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -109,7 +110,8 @@ public final class MineSettings implements Serializable {
             String lower = key.toLowerCase(Locale.ROOT);
             boolean secret = lower.contains("secret") || lower.contains("password")
                     || lower.contains("credential") || lower.contains("token");
-            out.put(key, secret ? "*****" : entry.getValue().render());
+            out.put(key, secret ? "*****"
+                    : entry.getValue().render(ConfigRenderOptions.concise()));
         }
         return out;
     }

@@ -1,0 +1,29 @@
+package org.minespark.cli;
+
+import java.util.Locale;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.minespark.config.MineSettings.LogSettings;
+
+/**
+ * Sets the driver's log levels: mine-spark's own lines at {@code mine.log.level}, Spark's,
+ * Hadoop's and DL4J's at {@code mine.log.library-level}. Executors log as their cluster's
+ * log4j2 configuration says.
+ */
+final class Logging {
+
+    private Logging() {
+    }
+
+    static void apply(LogSettings settings) {
+        Level library = Level.valueOf(settings.libraryLevel().toUpperCase(Locale.ROOT));
+        Configurator.setRootLevel(library);
+        for (String name : new String[] {"org.apache.spark", "org.apache.hadoop",
+                "org.deeplearning4j", "org.nd4j", "org.sparkproject", "org.apache.parquet",
+                "org.apache.orc"}) {
+            Configurator.setLevel(name, library);
+        }
+        Configurator.setLevel("org.minespark",
+                Level.valueOf(settings.level().toUpperCase(Locale.ROOT)));
+    }
+}

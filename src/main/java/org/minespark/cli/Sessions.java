@@ -1,0 +1,52 @@
+package org.minespark.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.minespark.config.MineSettings;
+
+/**
+ * The Spark session of a command. Reuses a session that is already running in this JVM (and
+ * then leaves it running); otherwise starts one, on {@code mine.spark.default-master} unless
+ * spark-submit has set a master, and stops it when the command ends.
+ */
+final class Sessions implements AutoCloseable {
+
+    private final SparkSession spark;
+    private final boolean owned;
+
+    private Sessions(SparkSession spark, boolean owned) {
+        this.spark = spark;
+        this.owned = owned;
+    }
+
+    static Sessions open(MineSettings settings) {
+        var active = SparkSession.getActiveSession();
+        if (active.isDefined()) {
+            return new Sessions(active.get(), false);
+        }
+        var existing = SparkSession.getDefaultSession();
+        if (existing.isDefined()) {
+            return new Sessions(existing.get(), false);
+        }
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(settings.spark.defaultMaster());
+        }
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName(settings.spark.appName());
+        }
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        return new Sessions(SparkSession.builder().config(conf).getOrCreate(), true);
+    }
+
+    SparkSession spark() {
+        return spark;
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            spark.stop();
+        }
+    }
+}
