@@ -87,8 +87,8 @@ public final class EstimateCommand {
             // Estimate on the held-out rows with the exact denominator.
             long evaluateStart = System.nanoTime();
             HeldOutEstimate estimate = SplitEvaluator.evaluate(jsc, data.heldout(), spec,
-                    outcome.params(), settings.seed, settings.train.chunkRows(),
-                    settings.train.treeDepth());
+                    outcome.params(), settings.seed, settings.evaluate.marginalDraws(),
+                    settings.train.chunkRows(), settings.train.treeDepth());
             timings.put("evaluate", elapsedMillis(evaluateStart));
             if (!estimate.isFinite()) {
                 throw new IllegalStateException("the held-out estimate is not finite ("

@@ -32,6 +32,7 @@ public final class MineSettings implements Serializable {
     public final SplitSettings split;
     public final CriticSettings critic;
     public final TrainSettings train;
+    public final EvaluateSettings evaluate;
     public final OutputSettings output;
     public final GenerateSettings generate;
     public final LogSettings log;
@@ -45,6 +46,7 @@ public final class MineSettings implements Serializable {
         this.split = SplitSettings.read(read);
         this.critic = CriticSettings.read(read);
         this.train = TrainSettings.read(read);
+        this.evaluate = EvaluateSettings.read(read);
         this.output = OutputSettings.read(read);
         this.generate = GenerateSettings.read(read);
         this.log = LogSettings.read(read);
@@ -192,6 +194,14 @@ public final class MineSettings implements Serializable {
                     read.intInRange("mine.train.patience", 1, 1_000_000),
                     read.intInRange("mine.train.tree-depth", 1, 10),
                     read.intInRange("mine.train.chunk-rows", 16, 1 << 20));
+        }
+    }
+
+    /** How the reported estimate is computed. */
+    public record EvaluateSettings(int marginalDraws) implements Serializable {
+
+        static EvaluateSettings read(SettingsReader read) {
+            return new EvaluateSettings(read.intInRange("mine.evaluate.marginal-draws", 1, 1000));
         }
     }
 

@@ -117,6 +117,18 @@ public final class PartialSums implements Serializable {
         return this;
     }
 
+    /** A copy with the joint side and the closed shards left out. */
+    public PartialSums marginalOnly() {
+        PartialSums copy = new PartialSums(paramCount(), trackShards);
+        copy.marginalCount = marginalCount;
+        copy.marginalMax = marginalMax;
+        copy.shiftedExpSum = shiftedExpSum;
+        copy.shiftedExpSquareSum = shiftedExpSquareSum;
+        System.arraycopy(shiftedExpGradientSum, 0, copy.shiftedExpGradientSum, 0,
+                shiftedExpGradientSum.length);
+        return copy;
+    }
+
     /** Folds {@code other} into this instance (log-sum-exp merging on the marginal side). */
     public PartialSums merge(PartialSums other) {
         if (other.jointGradientSum.length != jointGradientSum.length

@@ -1,0 +1,103 @@
+package org.minespark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.minespark.UserError;
+
+class MineSettingsTest {
+
+    private static MineSettings with(String hocon) {
+        return MineSettings.fromLayers(List.of(ConfigFactory.parseString(hocon)));
+    }
+
+    @Test
+    void defaults() {
+        MineSettings settings = MineSettings.defaults();
+        assertEquals(42, settings.seed);
+        assertEquals("parquet", settings.input.format());
+        assertTrue(settings.input.standardize());
+        assertTrue(settings.input.dropBadRows());
+        assertEquals(0, settings.input.partitions());
+        assertEquals(0.2, settings.split.heldoutFraction());
+        assertEquals(List.of(256, 256), settings.critic.hiddenLayers());
+        assertEquals("relu", settings.critic.activation());
+        assertEquals("dv", settings.train.objective());
+        assertEquals("global", settings.train.denominator());
+        assertEquals(0.01, settings.train.emaRate());
+        assertEquals(2048, settings.train.batchRows());
+        assertEquals(0.0, settings.train.batchFraction());
+        assertEquals(5e-4, settings.train.learningRate());
+        assertEquals(2000, settings.train.rounds());
+        assertFalse(settings.train.earlyStopping());
+        assertEquals(2, settings.train.treeDepth());
+        assertEquals(8, settings.evaluate.marginalDraws());
+        assertEquals("", settings.output.path());
+        assertFalse(settings.output.overwrite());
+        assertEquals("info", settings.log.level());
+        assertEquals("warn", settings.log.libraryLevel());
+    }
+
+    @Test
+    void explicitOverrides() {
+        MineSettings settings = with("mine { seed = 7, train { denominator = ema, "
+                + "ema-rate = 0.1, rounds = 10, batch-fraction = 1.0, stopping = early }, "
+                + "critic.hidden-layers = [32], input { x-columns = \"a, b\", "
+                + "z-columns = [c] } }");
+        assertEquals(7, settings.seed);
+        assertEquals("ema", settings.train.denominator());
+        assertEquals(0.1, settings.train.emaRate());
+        assertEquals(10, settings.train.rounds());
+        assertEquals(1.0, settings.train.batchFraction());
+        assertTrue(settings.train.earlyStopping());
+        assertEquals(List.of(32), settings.critic.hiddenLayers());
+        assertEquals(List.of("a", "b"), settings.input.xColumns());
+        assertEquals(List.of("c"), settings.input.zColumns());
+    }
+
+    @Test
+    void unknownKeyNamesTheNearestValidOne() {
+        UserError error = assertThrows(UserError.class,
+                () -> with("mine.train.learning-rat = 0.1"));
+        assertEquals(UserError.Kind.USAGE, error.kind());
+        assertTrue(error.getMessage().contains("mine.train.learning-rat"), error.getMessage());
+        assertTrue(error.getMessage().contains("did you mean mine.train.learning-rate"),
+                error.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheKeyTheValueAndTheRange() {
+        String[][] cases = {
+            {"mine.train.learning-rate = 2", "mine.train.learning-rate = 2.0", "(0, 1]"},
+            {"mine.train.ema-rate = 0", "mine.train.ema-rate = 0.0", "(0, 1]"},
+            {"mine.train.batch-fraction = 1.5", "mine.train.batch-fraction = 1.5", "[0, 1]"},
+            {"mine.critic.hidden-layers = [0]", "mine.critic.hidden-layers", "[1, 65536]"},
+            {"mine.train.rounds = 0", "mine.train.rounds = 0", "[1, 10000000]"},
+            {"mine.train.denominator = median", "mine.train.denominator", "ema, global, local"},
+        };
+        for (String[] c : cases) {
+            UserError error = assertThrows(UserError.class, () -> with(c[0]), c[0]);
+            assertEquals(UserError.Kind.USAGE, error.kind());
+            assertTrue(error.getMessage().contains(c[1]), error.getMessage());
+            assertTrue(error.getMessage().contains(c[2]), error.getMessage());
+        }
+    }
+
+    @Test
+    void wrongTypeIsAUsageError() {
+        UserError error = assertThrows(UserError.class, () -> with("mine.train.rounds = many"));
+        assertTrue(error.getMessage().contains("mine.train.rounds"), error.getMessage());
+    }
+
+    @Test
+    void mineFAcceptsOnlyTheGlobalDenominator() {
+        UserError error = assertThrows(UserError.class,
+                () -> with("mine.train { objective = mine-f, denominator = ema }"));
+        assertTrue(error.getMessage().contains("mine-f"), error.getMessage());
+    }
+}
