@@ -110,7 +110,8 @@ public record CommandLine(String command, String configFile, List<String> overri
         }
         try {
             return ConfigFactory.parseFile(file,
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                            .setAllowMissing(false));
         } catch (ConfigException e) {
             throw UserError.usage("cannot parse config file " + configFile + ": "
                     + e.getMessage());

@@ -121,7 +121,8 @@ public final class MineSettings implements Serializable {
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
-        flattened.forEach((key, value) -> parts.add(key.substring(ROOT.length() + 1) + "=" + value));
+        flattened.forEach((key, value) ->
+                parts.add(key.substring(ROOT.length() + 1) + "=" + value));
         return String.join(", ", parts);
     }
 

@@ -104,7 +104,8 @@ final class SettingsReader {
         }
         for (int value : values) {
             if (value < min || value > max) {
-                throw UserError.usage(key + " = " + values + " is out of range: each value must be in ["
+                throw UserError.usage(key + " = " + values
+                        + " is out of range: each value must be in ["
                         + min + ", " + max + "]");
             }
         }
