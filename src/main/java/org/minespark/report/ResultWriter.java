@@ -9,7 +9,8 @@ import org.minespark.train.RoundRecord;
 
 /**
  * Writes a run's files into its {@link OutputDirectory}: {@code result.json}, the per-round
- * {@code history.csv} and the trained critic as a DL4J model file {@code critic.zip}, then
+ * {@code history.csv}, the trained critic as a DL4J model file {@code critic.zip} and the
+ * training curve {@code training-curve.png}, then
  * commits the directory.
  */
 public final class ResultWriter {
@@ -17,6 +18,7 @@ public final class ResultWriter {
     public static final String RESULT_FILE = "result.json";
     public static final String HISTORY_FILE = "history.csv";
     public static final String CRITIC_FILE = "critic.zip";
+    public static final String CURVE_FILE = "training-curve.png";
 
     private ResultWriter() {
     }
@@ -32,6 +34,12 @@ public final class ResultWriter {
         try (OutputStream out = directory.fileSystem().create(
                 directory.stagedFile(CRITIC_FILE), true)) {
             ModelSerializer.writeModel(critic, out, false);
+        }
+        byte[] curve = TrainingCurveChart.render(history, result.estimate().estimateNats(),
+                result.trueMiNats(), "MINE training curve: " + result.inputPath());
+        try (OutputStream out = directory.fileSystem().create(
+                directory.stagedFile(CURVE_FILE), true)) {
+            out.write(curve);
         }
         directory.writeText(RESULT_FILE, result.toJson());
         directory.commit();
