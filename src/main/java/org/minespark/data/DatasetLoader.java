@@ -62,8 +62,12 @@ public final class DatasetLoader {
             throw UserError.usage("mine.input.x-columns and mine.input.z-columns share "
                     + String.join(", ", shared) + ": X and Z must be disjoint");
         }
-        if (input.partitions() > 0) {
-            frame = frame.repartition(input.partitions());
+        // Fewer partitions than cores would leave cores idle in every round.
+        int current = frame.rdd().getNumPartitions();
+        int target = input.partitions() > 0 ? input.partitions()
+                : Math.max(current, spark.sparkContext().defaultParallelism());
+        if (target != current) {
+            frame = frame.repartition(target);
         }
         Dataset<Row> pairs = frame.select(x.asDoubleArray().alias("x"),
                 z.asDoubleArray().alias("z"));
