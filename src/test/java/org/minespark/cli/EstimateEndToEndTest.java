@@ -96,7 +96,7 @@ class EstimateEndToEndTest {
 
     @Test
     void gaussianD20AtTwoNats() throws Exception {
-        assertNearTruth(estimate("gaussian-d20-mi2", "parquet", 20, "train.rounds=1500",
+        assertNearTruth(estimate("gaussian-d20-mi2", "parquet", 20, "train.rounds=2500",
                 "train.learning-rate=0.001"));
     }
 
