@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Sums within a chunk are single precision (the network's matrix products); across chunks
  * they are double.
  *
- * <p>Uses a pooled network per call, so concurrent tasks in one JVM are safe.
+ * <p>Uses a pooled network per call, so concurrent tasks in one JVM are safe. ND4J's thread
+ * counts are set to the task's cores first (see {@link NativeThreads}), so that the sums do
+ * not depend on where the task runs.
  */
 public final class CriticEvaluator {
 
@@ -39,6 +41,7 @@ public final class CriticEvaluator {
     public static PartialSums evaluate(CriticSpec spec, float[] params, ShardBlock block,
                                        RowPairs pairs, int chunkRows, boolean withGradient,
                                        Objective objective) {
+        NativeThreads.matchTask();
         MultiLayerNetwork network = CriticPool.borrow(spec);
         try {
             network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));

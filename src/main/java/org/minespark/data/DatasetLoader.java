@@ -66,11 +66,18 @@ public final class DatasetLoader {
         int current = frame.rdd().getNumPartitions();
         int target = input.partitions() > 0 ? input.partitions()
                 : Math.max(current, spark.sparkContext().defaultParallelism());
-        if (target != current) {
+        boolean repartitioned = target != current;
+        if (repartitioned) {
             frame = frame.repartition(target);
         }
         Dataset<Row> pairs = frame.select(x.asDoubleArray().alias("x"),
                 z.asDoubleArray().alias("z"));
+        if (repartitioned) {
+            // A shuffle hands a partition its rows in the order the map outputs arrive, which
+            // on a cluster changes from run to run. Row ids, and so the split and the batch
+            // draws, follow that order: sorted by value, they depend on the data alone.
+            pairs = pairs.sortWithinPartitions("x", "z");
+        }
         int xDim = x.dimension(pairs, "x");
         int zDim = z.dimension(pairs, "z");
 
