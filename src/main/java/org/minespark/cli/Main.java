@@ -67,6 +67,9 @@ public final class Main {
                 throw UserError.usage("unknown command '" + line.command()
                         + "': use estimate, generate or help");
             }
+            if (line.resume() && !command.equals("estimate")) {
+                throw UserError.usage("--resume applies to estimate only, not to " + command);
+            }
             MineSettings settings = line.settings();
             Logging.apply(settings.log);
             try (Sessions sessions = Sessions.open(settings)) {
@@ -75,10 +78,6 @@ public final class Main {
                             line.resume());
                     out.println(result.summaryLine());
                 } else {
-                    if (line.resume()) {
-                        throw UserError.usage("--resume applies to estimate only, not to "
-                                + command);
-                    }
                     double trueMi = SyntheticData.write(sessions.spark(), settings.generate,
                             settings.seed);
                     out.printf(Locale.ROOT, "Wrote %d rows to %s (true MI %.4f nats)%n",
@@ -102,8 +101,7 @@ public final class Main {
             line = userError.getMessage();
         } else if (jobFailure != null) {
             code = EXIT_FAILURE;
-            line = jobFailure.getMessage()
-                    + (debug ? "" : " (run with --debug for the stack trace)");
+            line = jobFailure.getMessage();
         } else {
             code = EXIT_FAILURE;
             line = "the job failed: " + describe(rootCause(error))

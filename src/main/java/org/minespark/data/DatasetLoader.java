@@ -237,7 +237,9 @@ public final class DatasetLoader {
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
             file = FormatSniffer.firstDataFile(fs, fs.globStatus(path));
             if (file == null) {
-                return;
+                throw UserError.data("mine.input.path = " + input.path() + " holds no data "
+                        + "files, only hidden or empty ones: at least " + MIN_ROWS
+                        + " rows are needed to estimate from");
             }
             guess = FormatSniffer.guess(fs, file);
         } catch (IOException e) {

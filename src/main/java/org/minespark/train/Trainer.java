@@ -226,9 +226,10 @@ public final class Trainer {
         }
         adam.setLearningRate(adam.learningRate() / 2);
         LOG.warn("Round {} gave a non-finite bound or gradient (attempt {} of at most {}): "
-                        + "discarded it, rolled back to the critic of round {} and lowered the "
-                        + "learning rate to {}", round + 1, failedInARow,
-                settings.maxFailedRounds(), round, adam.learningRate());
+                        + "discarded it, rolled back to {} and lowered the learning rate to {}",
+                round + 1, failedInARow, settings.maxFailedRounds(),
+                round == 0 ? "the initial critic" : "the critic of round " + round,
+                adam.learningRate());
     }
 
     private void saveCheckpoint() {

@@ -193,6 +193,15 @@ class BadInputTest {
     }
 
     @Test
+    void directoryWithoutDataFiles() throws IOException {
+        Path hollow = Files.createDirectories(data.resolve("hollow"));
+        Files.writeString(hollow.resolve("_SUCCESS"), "");
+        CommandRun run = estimate(hollow.toString(), "parquet").assertOneLineError(DATA);
+        assertTrue(run.err().contains("mine.input.path = " + hollow + " holds no data files"),
+                run.err());
+    }
+
+    @Test
     void emptyAfterDroppingBadRows() {
         String bad = writeRows("all-bad", Double.NaN, null, Double.POSITIVE_INFINITY);
         CommandRun run = estimate(bad, "parquet").assertOneLineError(DATA);
@@ -299,6 +308,8 @@ class BadInputTest {
         assertTrue(option.err().contains("unknown option --resum"), option.err());
         CommandRun command = CommandRun.of("estimat").assertOneLineError(USAGE);
         assertTrue(command.err().contains("unknown command 'estimat'"), command.err());
+        CommandRun resume = CommandRun.of("generate", "--resume").assertOneLineError(USAGE);
+        assertTrue(resume.err().contains("--resume applies to estimate only"), resume.err());
     }
 
     private static StructType twoColumns() {

@@ -57,8 +57,9 @@ class LargeCriticOutputTest {
         spark.stop();
     }
 
+    /** Beyond 709 even double precision overflows without the shift. */
     @ParameterizedTest(name = "bias {0}, {1} denominator")
-    @CsvSource({"300, global", "300, ema", "800, global"})
+    @CsvSource({"300, global", "800, ema"})
     void largeOutputsTrainAndReportFinitely(double bias, String denominator) {
         RunOutput plain = run("plain", denominator, 0);
         RunOutput shifted = run("shifted", denominator, bias);
