@@ -91,8 +91,8 @@ public final class MineSettings implements Serializable {
     }
 
     /**
-     * The settings that decide a training run's numbers, as in {@link #flattened()}: the
-     * seed and every input, split, critic and train key, except the two that only decide
+     * The settings that decide a run's numbers, as in {@link #flattened()}: the seed and
+     * every input, split, critic, train and evaluate key, except the two that only decide
      * when to checkpoint and when to give up. A checkpoint may be resumed only under the same
      * values. The testing keys are left out: they inject faults, not results.
      */
@@ -101,7 +101,8 @@ public final class MineSettings implements Serializable {
         flattened.forEach((key, value) -> {
             boolean trajectory = key.equals(ROOT + ".seed")
                     || key.startsWith(ROOT + ".input.") || key.startsWith(ROOT + ".split.")
-                    || key.startsWith(ROOT + ".critic.") || key.startsWith(ROOT + ".train.");
+                    || key.startsWith(ROOT + ".critic.") || key.startsWith(ROOT + ".train.")
+                    || key.startsWith(ROOT + ".evaluate.");
             boolean bookkeeping = key.equals(ROOT + ".train.checkpoint-every")
                     || key.equals(ROOT + ".train.max-failed-rounds");
             if (trajectory && !bookkeeping) {

@@ -84,9 +84,9 @@ public final class DatasetLoader {
         ColumnMoments moments = moments(raw, xDim + zDim, input, treeDepth);
 
         if (moments.badRows() > 0 && !input.dropBadRows()) {
-            throw UserError.data(moments.badRows() + " of the " + (moments.count()
-                    + moments.badRows()) + " rows of mine.input.path = " + input.path()
-                    + " hold null, NaN or infinite values in the X or Z columns, and "
+            throw UserError.data("mine.input.path = " + input.path() + " has "
+                    + rows(moments.badRows()) + " of " + (moments.count() + moments.badRows())
+                    + " with null, NaN or infinite values in the X or Z columns, and "
                     + "mine.input.bad-rows = fail; set it to drop to skip such rows");
         }
         if (moments.count() == 0 && moments.badRows() == 0) {
@@ -253,6 +253,10 @@ public final class DatasetLoader {
                     + ", not " + input.format() + ": set mine.input.format to the files' "
                     + "format (parquet, csv, orc or json)");
         }
+    }
+
+    private static String rows(long count) {
+        return count == 1 ? "1 row" : count + " rows";
     }
 
     static String firstLine(String message) {

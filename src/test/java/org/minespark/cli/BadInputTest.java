@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.minespark.TestSpark;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.minespark.UserError;
@@ -51,7 +52,7 @@ class BadInputTest {
 
     @BeforeAll
     static void writeInputs() {
-        spark = CommandRun.localSpark("local[2]");
+        spark = TestSpark.start(BadInputTest.class);
         parquet = data.resolve("gaussian-parquet").toString();
         csv = data.resolve("gaussian-csv").toString();
         for (String[] target : new String[][] {{parquet, "parquet"}, {csv, "csv"}}) {
@@ -214,7 +215,7 @@ class BadInputTest {
         String bad = writeRows("some-bad", 1.0, 2.0, Double.NaN, 3.0);
         CommandRun run = estimate(bad, "parquet", "input.bad-rows=fail")
                 .assertOneLineError(DATA);
-        assertTrue(run.err().contains("1 of the 4 rows of mine.input.path = " + bad),
+        assertTrue(run.err().contains("mine.input.path = " + bad + " has 1 row of 4 with null"),
                 run.err());
         assertTrue(run.err().contains("mine.input.bad-rows = fail; set it to drop"), run.err());
     }

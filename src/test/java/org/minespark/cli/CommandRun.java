@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * One run of the command-line front end through {@link Main#run}, with what it printed. The
@@ -52,14 +51,5 @@ record CommandRun(int exitCode, String out, String err) {
     CommandRun assertSucceeded() {
         assertEquals(Main.EXIT_OK, exitCode, () -> "exit code; stderr was: " + err);
         return this;
-    }
-
-    /** A local Spark session for one test class; the UI stays off. */
-    static SparkSession localSpark(String master) {
-        return SparkSession.builder().master(master).appName("mine-spark-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .getOrCreate();
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.minespark.TestSpark;
 
 /**
  * A job killed in the middle of training and started again with {@code --resume} reports
@@ -62,7 +63,7 @@ class CrashResumeIT {
 
     @BeforeAll
     static void writeInput() {
-        spark = CommandRun.localSpark("local[2]");
+        spark = TestSpark.start(CrashResumeIT.class);
         input = work.resolve("gaussian").toString();
         CommandRun.of(CommandRun.args("generate", List.of("generate.path=" + input,
                 "generate.rows=800", "generate.partitions=2", "generate.mi=0.5")))

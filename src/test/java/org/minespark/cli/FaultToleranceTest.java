@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.minespark.TestSpark;
 import org.minespark.train.Trainer;
 
 /**
@@ -47,7 +48,7 @@ class FaultToleranceTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = CommandRun.localSpark("local[2,4]");
+        spark = TestSpark.start(FaultToleranceTest.class, "local[2,4]");
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd taskEnd) {

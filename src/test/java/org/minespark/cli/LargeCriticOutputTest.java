@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.minespark.TestSpark;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,7 +46,7 @@ class LargeCriticOutputTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = CommandRun.localSpark("local[2]");
+        spark = TestSpark.start(LargeCriticOutputTest.class);
         input = data.resolve("gaussian").toString();
         CommandRun.of(CommandRun.args("generate", List.of("generate.path=" + input,
                 "generate.rows=400", "generate.partitions=2", "generate.mi=0.5")))

@@ -61,6 +61,7 @@ class FaultSettingsTest {
         assertTrue(keys.containsKey("mine.input.path"));
         assertTrue(keys.containsKey("mine.split.heldout-fraction"));
         assertTrue(keys.containsKey("mine.critic.hidden-layers"));
+        assertTrue(keys.containsKey("mine.evaluate.marginal-draws"));
         assertEquals("5.0E-4", keys.get("mine.train.learning-rate"));
         assertFalse(keys.containsKey("mine.train.checkpoint-every"));
         assertFalse(keys.containsKey("mine.train.max-failed-rounds"));
