@@ -9,8 +9,13 @@ public final class TestSpark {
     }
 
     public static SparkSession start(Class<?> testClass) {
+        return start(testClass, "local[2]");
+    }
+
+    /** A session on another local master, such as local[2,4] for task retries. */
+    public static SparkSession start(Class<?> testClass, String master) {
         return SparkSession.builder()
-                .master("local[2]")
+                .master(master)
                 .appName(testClass.getSimpleName())
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")

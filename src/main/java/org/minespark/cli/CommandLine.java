@@ -17,14 +17,15 @@ import org.minespark.config.MineSettings;
  *
  * <pre>
  * mine-spark COMMAND [CONFIG_FILE] [--conf FILE] [-D key=value | -Dkey=value |
- *            --set key=value]... [--debug] [--help]
+ *            --set key=value]... [--resume] [--debug] [--help]
  * </pre>
  *
  * Override keys may omit the {@code mine.} prefix. Priority: overrides, then JVM system
- * properties under {@code mine.}, then the config file, then reference.conf.
+ * properties under {@code mine.}, then the config file, then reference.conf. {@code --resume}
+ * asks {@code estimate} to continue from the last checkpoint of an interrupted run.
  */
 public record CommandLine(String command, String configFile, List<String> overrides,
-                          boolean debug, boolean help) {
+                          boolean debug, boolean help, boolean resume) {
 
     public static CommandLine parse(String[] args) {
         String command = null;
@@ -32,12 +33,15 @@ public record CommandLine(String command, String configFile, List<String> overri
         List<String> overrides = new ArrayList<>();
         boolean debug = false;
         boolean help = false;
+        boolean resume = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
             } else if (arg.equals("--debug")) {
                 debug = true;
+            } else if (arg.equals("--resume")) {
+                resume = true;
             } else if (arg.equals("--conf") || arg.equals("-D") || arg.equals("--set")) {
                 if (i + 1 >= args.length) {
                     throw UserError.usage(arg + " needs a value");
@@ -63,7 +67,7 @@ public record CommandLine(String command, String configFile, List<String> overri
                         + "and settings as --set key=value");
             }
         }
-        return new CommandLine(command, configFile, overrides, debug, help);
+        return new CommandLine(command, configFile, overrides, debug, help, resume);
     }
 
     /** The validated settings from the overrides, system properties, file and defaults. */

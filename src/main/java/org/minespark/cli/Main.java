@@ -2,6 +2,7 @@ package org.minespark.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.minespark.JobFailure;
 import org.minespark.UserError;
 import org.minespark.config.MineSettings;
 import org.minespark.data.SyntheticData;
@@ -10,6 +11,10 @@ import org.minespark.report.RunResult;
 /**
  * Command-line front end of mine-spark. Exit codes: 0 success, 1 runtime failure, 2 usage
  * or settings error, 3 input data error, 4 output location error.
+ *
+ * <p>Every failure is reported as exactly one line on the error stream, starting with
+ * {@code error: }; the stack trace follows only with {@code --debug}. Log lines of Spark and
+ * the job go to the log, not to that stream.
  */
 public final class Main {
 
@@ -18,6 +23,7 @@ public final class Main {
 
     private static final String USAGE = String.join("\n",
             "Usage: mine-spark COMMAND [CONFIG_FILE] [--set key=value]... [-Dkey=value]...",
+            "                  [--resume] [--debug]",
             "",
             "Commands:",
             "  estimate   estimate I(X;Z) between two column groups of a dataset",
@@ -28,6 +34,8 @@ public final class Main {
             "  CONFIG_FILE, --conf FILE   settings file (HOCON or JSON) under the 'mine' block",
             "  --set key=value, -D key=value, -Dkey=value",
             "                             override one setting; the 'mine.' prefix is optional",
+            "  --resume                   estimate: continue an interrupted run from its last",
+            "                             checkpoint (mine.train.checkpoint-every), if any",
             "  --debug                    print stack traces of errors",
             "  --help                     print this text",
             "",
@@ -59,11 +67,15 @@ public final class Main {
                 throw UserError.usage("unknown command '" + line.command()
                         + "': use estimate, generate or help");
             }
+            if (line.resume() && !command.equals("estimate")) {
+                throw UserError.usage("--resume applies to estimate only, not to " + command);
+            }
             MineSettings settings = line.settings();
             Logging.apply(settings.log);
             try (Sessions sessions = Sessions.open(settings)) {
                 if (command.equals("estimate")) {
-                    RunResult result = EstimateCommand.run(settings, sessions.spark());
+                    RunResult result = EstimateCommand.run(settings, sessions.spark(),
+                            line.resume());
                     out.println(result.summaryLine());
                 } else {
                     double trueMi = SyntheticData.write(sessions.spark(), settings.generate,
@@ -73,36 +85,65 @@ public final class Main {
                 }
             }
             return EXIT_OK;
-        } catch (UserError e) {
-            err.println("error: " + e.getMessage());
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return e.kind().exitCode();
         } catch (Exception | LinkageError e) {
-            UserError cause = findUserError(e);
-            if (cause != null) {
-                err.println("error: " + cause.getMessage());
-                if (debug) {
-                    e.printStackTrace(err);
-                }
-                return cause.kind().exitCode();
-            }
-            err.println("error: the job failed: " + e
-                    + (debug ? "" : " (run with --debug for the stack trace)"));
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return EXIT_FAILURE;
+            return report(e, debug, err);
         }
     }
 
-    private static UserError findUserError(Throwable error) {
+    /** Prints the one-line report of a failure (and its stack trace when debugging). */
+    private static int report(Throwable error, boolean debug, PrintStream err) {
+        UserError userError = find(error, UserError.class);
+        JobFailure jobFailure = find(error, JobFailure.class);
+        int code;
+        String line;
+        if (userError != null) {
+            code = userError.kind().exitCode();
+            line = userError.getMessage();
+        } else if (jobFailure != null) {
+            code = EXIT_FAILURE;
+            line = jobFailure.getMessage();
+        } else {
+            code = EXIT_FAILURE;
+            line = "the job failed: " + describe(rootCause(error))
+                    + (debug ? "" : " (run with --debug for the stack trace)");
+        }
+        err.println("error: " + oneLine(line));
+        if (debug) {
+            error.printStackTrace(err);
+        }
+        return code;
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof UserError userError) {
-                return userError;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /** The exception's class and the first line of its message, which Spark makes long. */
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        if (message == null || message.isBlank()) {
+            return error.getClass().getName();
+        }
+        int end = message.indexOf('\n');
+        return error.getClass().getSimpleName() + ": "
+                + (end < 0 ? message : message.substring(0, end)).strip();
+    }
+
+    /** The text with its line breaks folded into spaces, so that a report stays one line. */
+    static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -37,6 +37,7 @@ public final class MineSettings implements Serializable {
     public final GenerateSettings generate;
     public final LogSettings log;
     public final SparkSettings spark;
+    public final TestingSettings testing;
     private final TreeMap<String, String> flattened;
 
     private MineSettings(Config config) {
@@ -51,6 +52,7 @@ public final class MineSettings implements Serializable {
         this.generate = GenerateSettings.read(read);
         this.log = LogSettings.read(read);
         this.spark = SparkSettings.read(read);
+        this.testing = TestingSettings.read(read);
         this.flattened = flatten(config.getConfig(ROOT));
         if (split.heldoutFraction() + split.validationFraction() >= 0.95) {
             throw UserError.usage("mine.split.heldout-fraction + mine.split.validation-fraction = "
@@ -86,6 +88,28 @@ public final class MineSettings implements Serializable {
     /** Every key under {@code mine} with its value as rendered in HOCON, sorted by key. */
     public Map<String, String> flattened() {
         return flattened;
+    }
+
+    /**
+     * The settings that decide a run's numbers, as in {@link #flattened()}: the seed and
+     * every input, split, critic, train and evaluate key, except the two that only decide
+     * when to checkpoint and when to give up. A checkpoint may be resumed only under the same
+     * values. The testing keys are left out: they inject faults, not results.
+     */
+    public Map<String, String> resultDetermining() {
+        TreeMap<String, String> out = new TreeMap<>();
+        flattened.forEach((key, value) -> {
+            boolean trajectory = key.equals(ROOT + ".seed")
+                    || key.startsWith(ROOT + ".input.") || key.startsWith(ROOT + ".split.")
+                    || key.startsWith(ROOT + ".critic.") || key.startsWith(ROOT + ".train.")
+                    || key.startsWith(ROOT + ".evaluate.");
+            boolean bookkeeping = key.equals(ROOT + ".train.checkpoint-every")
+                    || key.equals(ROOT + ".train.max-failed-rounds");
+            if (trajectory && !bookkeeping) {
+                out.put(key, value);
+            }
+        });
+        return out;
     }
 
     private static void rejectUnknownKeys(Config layer, Config reference) {
@@ -132,11 +156,18 @@ public final class MineSettings implements Serializable {
                                 int partitions) implements Serializable {
 
         static InputSettings read(SettingsReader read) {
+            List<String> xColumns = read.stringList("mine.input.x-columns");
+            List<String> zColumns = read.stringList("mine.input.z-columns");
+            List<String> shared = xColumns.stream().filter(zColumns::contains).toList();
+            if (!shared.isEmpty()) {
+                throw UserError.usage("mine.input.x-columns and mine.input.z-columns share "
+                        + String.join(", ", shared) + ": X and Z must not share a column");
+            }
             return new InputSettings(
                     read.string("mine.input.path").trim(),
                     read.choice("mine.input.format", Set.of("parquet", "csv", "orc", "json")),
-                    read.stringList("mine.input.x-columns"),
-                    read.stringList("mine.input.z-columns"),
+                    xColumns,
+                    zColumns,
                     read.bool("mine.input.standardize"),
                     read.choice("mine.input.bad-rows", Set.of("drop", "fail")).equals("drop"),
                     read.intInRange("mine.input.partitions", 0, 1_000_000));
@@ -169,11 +200,12 @@ public final class MineSettings implements Serializable {
         }
     }
 
-    /** How the critic is trained. */
+    /** How the critic is trained, checkpointed and given up on. */
     public record TrainSettings(String objective, String denominator, double emaRate,
                                 int batchRows, double batchFraction, double learningRate,
                                 int rounds, boolean earlyStopping, int checkEvery, int patience,
-                                int treeDepth, int chunkRows) implements Serializable {
+                                int treeDepth, int chunkRows, int checkpointEvery,
+                                int maxFailedRounds) implements Serializable {
 
         static TrainSettings read(SettingsReader read) {
             String objective = read.choice("mine.train.objective", Set.of("dv", "mine-f"));
@@ -194,7 +226,9 @@ public final class MineSettings implements Serializable {
                     read.intInRange("mine.train.check-every", 1, 10_000_000),
                     read.intInRange("mine.train.patience", 1, 1_000_000),
                     read.intInRange("mine.train.tree-depth", 1, 10),
-                    read.intInRange("mine.train.chunk-rows", 16, 1 << 20));
+                    read.intInRange("mine.train.chunk-rows", 16, 1 << 20),
+                    read.intInRange("mine.train.checkpoint-every", 0, 10_000_000),
+                    read.intInRange("mine.train.max-failed-rounds", 1, 1000));
         }
     }
 
@@ -241,6 +275,30 @@ public final class MineSettings implements Serializable {
             Set<String> levels = Set.of("error", "warn", "info", "debug");
             return new LogSettings(read.choice("mine.log.level", levels),
                     read.choice("mine.log.library-level", levels));
+        }
+    }
+
+    /**
+     * Faults injected on purpose by tests (see reference.conf, block {@code mine.testing}).
+     * Rounds are 1-based.
+     */
+    public record TestingSettings(List<Integer> failFirstAttemptRounds, int failAtRound,
+                                  List<Integer> nanRounds, int nanAttempts,
+                                  double initialOutputBias) implements Serializable {
+
+        static TestingSettings read(SettingsReader read) {
+            return new TestingSettings(
+                    read.intList("mine.testing.fail-first-attempt-rounds", 1, Integer.MAX_VALUE),
+                    read.intInRange("mine.testing.fail-at-round", 0, Integer.MAX_VALUE),
+                    read.intList("mine.testing.nan-rounds", 1, Integer.MAX_VALUE),
+                    read.intInRange("mine.testing.nan-attempts", 1, 1000),
+                    read.anyDouble("mine.testing.initial-output-bias"));
+        }
+
+        /** Whether any fault is injected. */
+        public boolean active() {
+            return !failFirstAttemptRounds.isEmpty() || failAtRound > 0 || !nanRounds.isEmpty()
+                    || initialOutputBias != 0;
         }
     }
 

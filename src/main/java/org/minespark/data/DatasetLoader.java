@@ -46,6 +46,12 @@ public final class DatasetLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
 
+    /** Fewest usable rows that a dataset can have: one joint and one marginal pair. */
+    public static final int MIN_ROWS = 2;
+
+    /** Most column names that a message lists. */
+    private static final int MAX_LISTED_COLUMNS = 50;
+
     private DatasetLoader() {
     }
 
@@ -82,28 +88,22 @@ public final class DatasetLoader {
         int zDim = z.dimension(pairs, "z");
 
         JavaRDD<float[]> raw = pairs.javaRDD().map(row -> RowVectors.toVector(row, xDim, zDim));
-        ColumnMoments moments = TreeMerge.merge(
-                raw.mapPartitions(rows -> {
-                    ColumnMoments partial = new ColumnMoments(xDim + zDim);
-                    while (rows.hasNext()) {
-                        float[] row = rows.next();
-                        if (row == null) {
-                            partial.addBad();
-                        } else {
-                            partial.add(row);
-                        }
-                    }
-                    return List.of(partial).iterator();
-                }), ColumnMoments::merge, treeDepth);
+        ColumnMoments moments = moments(raw, xDim + zDim, input, treeDepth);
 
         if (moments.badRows() > 0 && !input.dropBadRows()) {
-            throw UserError.data(moments.badRows() + " rows of " + input.path()
-                    + " hold null, NaN or infinite values in the X or Z columns; "
-                    + "set mine.input.bad-rows = drop to skip them");
+            throw UserError.data("mine.input.path = " + input.path() + " has "
+                    + rows(moments.badRows()) + " of " + (moments.count() + moments.badRows())
+                    + " with null, NaN or infinite values in the X or Z columns, and "
+                    + "mine.input.bad-rows = fail; set it to drop to skip such rows");
+        }
+        if (moments.count() == 0 && moments.badRows() == 0) {
+            throw UserError.data("mine.input.path = " + input.path() + " holds no rows: "
+                    + "at least " + MIN_ROWS + " are needed to estimate from");
         }
         if (moments.count() == 0) {
-            throw UserError.data("no usable rows in " + input.path() + " ("
-                    + moments.badRows() + " rows dropped for null, NaN or infinite values)");
+            throw UserError.data("all " + moments.badRows() + " rows of mine.input.path = "
+                    + input.path() + " hold null, NaN or infinite values in the X or Z columns "
+                    + "and were dropped: none is left to estimate from");
         }
         float[] offset = new float[xDim + zDim];
         float[] scale = new float[xDim + zDim];
@@ -130,11 +130,78 @@ public final class DatasetLoader {
                 x.names(), z.names());
     }
 
+    /**
+     * The first distributed pass over the input: column moments and the bad-row count. This
+     * is where files are read for the first time, so a file that cannot be decoded fails
+     * here; such failures are reported as data errors.
+     */
+    private static ColumnMoments moments(JavaRDD<float[]> raw, int width, InputSettings input,
+                                         int treeDepth) {
+        try {
+            return TreeMerge.merge(raw.mapPartitions(rows -> {
+                ColumnMoments partial = new ColumnMoments(width);
+                while (rows.hasNext()) {
+                    float[] row = rows.next();
+                    if (row == null) {
+                        partial.addBad();
+                    } else {
+                        partial.add(row);
+                    }
+                }
+                return List.of(partial).iterator();
+            }), ColumnMoments::merge, treeDepth);
+        } catch (RuntimeException e) {
+            throw isReadFailure(e) ? readError(input, e) : e;
+        } catch (Exception e) {
+            // Spark's checked SparkException escapes Scala code undeclared.
+            if (isReadFailure(e)) {
+                throw readError(input, e);
+            }
+            throw new IllegalStateException(firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Whether a failure came from reading or decoding the input files: an I/O error, an
+     * error that Spark raises for a file it cannot read, or one thrown from inside a file
+     * reader (by its stack, since readers often throw plain runtime exceptions).
+     */
+    static boolean isReadFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof IOException || isReaderClass(t.getClass().getName())
+                    || message.contains("CANNOT_READ_FILE")
+                    || message.contains("FAILED_READ_FILE")
+                    || message.contains("while reading file")) {
+                return true;
+            }
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (isReaderClass(frame.getClassName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isReaderClass(String name) {
+        return name.startsWith("org.apache.parquet.") || name.startsWith("org.apache.orc.")
+                || name.startsWith("org.apache.spark.sql.execution.datasources.FileScanRDD")
+                || name.endsWith("SchemaColumnConvertNotSupportedException");
+    }
+
+    private static UserError readError(InputSettings input, Throwable error) {
+        return new UserError(UserError.Kind.DATA, "cannot read mine.input.path = "
+                + input.path() + " as " + input.format() + " (mine.input.format): "
+                + firstLine(rootMessage(error)), error);
+    }
+
     private static Dataset<Row> read(SparkSession spark, InputSettings input) {
         if (input.path().isEmpty()) {
             throw UserError.usage("mine.input.path is not set: give the dataset to read");
         }
         requireExists(spark, input.path());
+        requireFormat(spark, input);
         try {
             var reader = spark.read().format(input.format());
             if (input.format().equals("csv")) {
@@ -168,6 +235,37 @@ public final class DatasetLoader {
         }
     }
 
+    /** Refuses files whose first bytes show that they are not in the configured format. */
+    private static void requireFormat(SparkSession spark, InputSettings input) {
+        Path file;
+        FormatSniffer.Guess guess;
+        try {
+            Path path = new Path(input.path());
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            file = FormatSniffer.firstDataFile(fs, fs.globStatus(path));
+            if (file == null) {
+                throw UserError.data("mine.input.path = " + input.path() + " holds no data "
+                        + "files, only hidden or empty ones: at least " + MIN_ROWS
+                        + " rows are needed to estimate from");
+            }
+            guess = FormatSniffer.guess(fs, file);
+        } catch (IOException e) {
+            // Spark's reader reports an unreadable file better than a guess could.
+            LOG.debug("Could not look at the format of {}", input.path(), e);
+            return;
+        }
+        if (FormatSniffer.contradicts(guess, input.format())) {
+            throw UserError.data("mine.input.path = " + input.path() + " holds "
+                    + file.getName() + ", which is " + FormatSniffer.describe(guess)
+                    + ", not " + input.format() + ": set mine.input.format to the files' "
+                    + "format (parquet, csv, orc or json)");
+        }
+    }
+
+    private static String rows(long count) {
+        return count == 1 ? "1 row" : count + " rows";
+    }
+
     static String firstLine(String message) {
         if (message == null) {
             return "unknown error";
@@ -197,7 +295,7 @@ public final class DatasetLoader {
             for (String name : names) {
                 if (!available.contains(name)) {
                     throw UserError.data("column '" + name + "' of " + key
-                            + " does not exist; the input has: " + String.join(", ", available));
+                            + " does not exist; the input has: " + listing(available));
                 }
                 fields.add(schema.apply(name));
             }
@@ -212,6 +310,18 @@ public final class DatasetLoader {
                 }
             }
             return new ColumnGroup(key, names, false, null);
+        }
+
+        /** Column names for a one-line message: printable, and at most a few dozen. */
+        static String listing(List<String> names) {
+            int shown = Math.min(names.size(), MAX_LISTED_COLUMNS);
+            List<String> out = new ArrayList<>();
+            for (String name : names.subList(0, shown)) {
+                out.add(name.replaceAll("\\p{Cntrl}", "?"));
+            }
+            String more = names.size() > shown
+                    ? " and " + (names.size() - shown) + " more" : "";
+            return String.join(", ", out) + more;
         }
 
         private static boolean isPackedType(DataType type) {

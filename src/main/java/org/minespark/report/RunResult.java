@@ -10,12 +10,15 @@ import org.minespark.estimate.HeldOutEstimate;
 
 /**
  * Everything a finished estimate run reports: the held-out estimate and its standard error
- * in nats and bits, the row counts, the training summary, the settings, the Spark
- * application and the timings. Rendered as {@code result.json} and as one line for people.
+ * in nats and bits, the row counts, the training summary (rounds, the round kept, early
+ * stopping, attempts discarded for non-finite values, the round a resumed run continued
+ * from), the settings, the Spark application and the timings. Rendered as
+ * {@code result.json} and as one line for people.
  */
 public record RunResult(HeldOutEstimate estimate, double trainBoundNats, long rowsRead,
                         long rowsDropped, long rowsTrain, long rowsHeldout, long rowsValidation,
-                        int rounds, int keptRound, boolean stoppedEarly, String objective,
+                        int rounds, int keptRound, boolean stoppedEarly,
+                        int discardedRounds, int resumedFromRound, String objective,
                         String denominator, String inputPath, String inputFormat,
                         List<String> xColumns, List<String> zColumns, Double trueMiNats,
                         Map<String, String> settings, String applicationId, String master,
@@ -48,6 +51,8 @@ public record RunResult(HeldOutEstimate estimate, double trainBoundNats, long ro
         map.put("rounds", rounds);
         map.put("kept_round", keptRound);
         map.put("stopped_early", stoppedEarly);
+        map.put("rounds_discarded", discardedRounds);
+        map.put("resumed_from_round", resumedFromRound);
         map.put("objective", objective);
         map.put("denominator", denominator);
         map.put("input", Map.of("path", inputPath, "format", inputFormat,

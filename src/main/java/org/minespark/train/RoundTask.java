@@ -1,5 +1,6 @@
 package org.minespark.train;
 
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
@@ -14,45 +15,53 @@ import org.minespark.estimate.PartialSums;
 
 /**
  * One partition's work in one round: draw the partition's share of the batch from (seed,
- * round, partition index), evaluate the critic with the broadcast parameters, and return the
- * partial sums. The result depends on nothing else, so a retried task returns the same sums.
+ * draw index, partition index), evaluate the critic with the broadcast parameters, and
+ * return the partial sums. The result depends on nothing else, so a retried task returns the
+ * same sums.
  */
 final class RoundTask implements Function2<Integer, Iterator<ShardBlock>, Iterator<PartialSums>> {
 
     private static final long serialVersionUID = 1L;
 
-    private final CriticSpec spec;
-    private final Broadcast<float[]> bcParams;
-    private final long seed;
-    private final long round;
-    private final int[] shares;
-    private final int chunkRows;
-    private final Objective shardObjective;
-
     /**
+     * What stays the same for every round of a run.
+     *
+     * @param shares         rows each partition draws per round
      * @param shardObjective when not null, each partition also records its own bound and
      *                       gradient under this objective (the local denominator)
      */
-    RoundTask(CriticSpec spec, Broadcast<float[]> bcParams, long seed, long round, int[] shares,
-              int chunkRows, Objective shardObjective) {
-        this.spec = spec;
+    record Setup(CriticSpec spec, long seed, int[] shares, int chunkRows,
+                 Objective shardObjective, FaultInjection faults) implements Serializable {
+    }
+
+    private final Setup setup;
+    private final Broadcast<float[]> bcParams;
+    private final long drawIndex;
+    private final int round;
+
+    /**
+     * @param drawIndex the attempt's draw index, which fixes its batch
+     * @param round     the 1-based round the attempt belongs to
+     */
+    RoundTask(Setup setup, Broadcast<float[]> bcParams, long drawIndex, int round) {
+        this.setup = setup;
         this.bcParams = bcParams;
-        this.seed = seed;
+        this.drawIndex = drawIndex;
         this.round = round;
-        this.shares = shares;
-        this.chunkRows = chunkRows;
-        this.shardObjective = shardObjective;
     }
 
     @Override
     public Iterator<PartialSums> call(Integer partition, Iterator<ShardBlock> blocks) {
+        setup.faults().inRoundTask(round);
         float[] params = bcParams.value();
-        PartialSums sums = new PartialSums(params.length, shardObjective != null);
+        boolean local = setup.shardObjective() != null;
+        PartialSums sums = new PartialSums(params.length, local);
         while (blocks.hasNext()) {
             ShardBlock block = blocks.next();
-            RowPairs pairs = BatchDraw.draw(block, seed, round, partition, shares[partition]);
-            sums.merge(CriticEvaluator.evaluate(spec, params, block, pairs, chunkRows, true,
-                    shardObjective));
+            RowPairs pairs = BatchDraw.draw(block, setup.seed(), drawIndex, partition,
+                    setup.shares()[partition]);
+            sums.merge(CriticEvaluator.evaluate(setup.spec(), params, block, pairs,
+                    setup.chunkRows(), true, setup.shardObjective()));
         }
         return List.of(sums).iterator();
     }
