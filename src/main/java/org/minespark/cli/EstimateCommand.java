@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.minespark.JobFailure;
 import org.minespark.UserError;
 import org.minespark.config.MineSettings;
 import org.minespark.critic.CriticSpec;
@@ -110,6 +111,8 @@ public final class EstimateCommand {
                 data.xDim(), data.zDim());
 
         try {
+            // Refuse splits too small to use; match the data to the checkpoint, or clear
+            // the checkpoints that an earlier run left.
             requireEnough(data, settings, loaded.usableRows());
             if (resumeFrom != null) {
                 resumeFrom.requireSameData(data, checkpoints.location().toString());
@@ -142,7 +145,7 @@ public final class EstimateCommand {
                     settings.train.chunkRows(), settings.train.treeDepth());
             timings.put("evaluate", elapsedMillis(evaluateStart));
             if (!estimate.isFinite()) {
-                throw new IllegalStateException("the held-out estimate is not finite ("
+                throw new JobFailure("the held-out estimate is not finite ("
                         + estimate.estimateNats() + "); lower mine.train.learning-rate");
             }
             List<RoundRecord> history = outcome.history();

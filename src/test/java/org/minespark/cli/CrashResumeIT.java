@@ -77,6 +77,8 @@ class CrashResumeIT {
 
     @Test
     void killedRunResumesToTheUninterruptedResult() throws Exception {
+        // Batches are fixed by (seed, draw index, partition) and the checkpoint holds the draw
+        // index with the whole optimiser state, so the resumed run must give the same bits.
         String reference = work.resolve("reference").toString();
         CommandRun.of(estimateArgs(reference)).assertSucceeded();
 
@@ -92,8 +94,6 @@ class CrashResumeIT {
         assertTrue(resumed.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS), "resumed run hangs");
         assertEquals(0, resumed.exitValue(), () -> tail(work.resolve("resumed.log")));
 
-        // Every batch is fixed by (seed, draw index, partition) and the checkpoint holds the
-        // draw index with the whole optimiser state, so the numbers must be the same bits.
         RunOutput expected = RunOutput.read(reference);
         RunOutput actual = RunOutput.read(output);
         assertTrue(actual.intField("resumed_from_round") >= checkpointRound,

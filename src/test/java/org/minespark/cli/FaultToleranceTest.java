@@ -32,6 +32,7 @@ import org.minespark.train.Trainer;
 class FaultToleranceTest {
 
     private static final int ROUNDS = 10;
+    private static final long LISTENER_WAIT_NANOS = 10_000_000_000L;
 
     @TempDir
     static Path data;
@@ -82,19 +83,17 @@ class FaultToleranceTest {
 
     @Test
     void retriedTaskFailuresGiveTheCleanResult() throws Exception {
+        // A retried task draws the same batch from (seed, draw index, partition): same bits.
         String retried = work.resolve("retried").toString();
-        spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+        // No other test fails a task, so the count before this run is settled.
         int failedBefore = FAILED_TASKS.get();
 
         estimate(retried, List.of("testing.fail-first-attempt-rounds=[3, 7]"))
                 .assertSucceeded();
 
-        // Listener events arrive asynchronously; wait until the count settles.
-        spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+        awaitFailedTasks(failedBefore + 4);
         assertEquals(4, FAILED_TASKS.get() - failedBefore,
                 "first attempts of both partitions' tasks in rounds 3 and 7 fail");
-        // A retried task draws the same batch from (seed, draw index, partition), so the
-        // run must be bit for bit the clean one.
         RunOutput actual = RunOutput.read(retried);
         assertEquals(cleanRun.estimateNats(), actual.estimateNats());
         assertEquals(cleanRun.historyColumn("bound"), actual.historyColumn("bound"));
@@ -121,6 +120,7 @@ class FaultToleranceTest {
 
     @Test
     void resumeAfterADriverFailureGivesTheUninterruptedResult() throws IOException {
+        // The checkpoint holds every number the rest of the run depends on: same bits.
         // Early stopping (with a patience that never ends it), the EMA denominator and a
         // discarded round make every part of the checkpointed state matter.
         List<String> settings = List.of("train.checkpoint-every=3", "train.denominator=ema",
@@ -144,7 +144,6 @@ class FaultToleranceTest {
 
         estimate(output, settings, "--resume").assertSucceeded();
 
-        // The checkpoint holds every number the rest of the run depends on.
         RunOutput expected = RunOutput.read(uninterrupted);
         RunOutput resumed = RunOutput.read(output);
         assertEquals(6, resumed.intField("resumed_from_round"));
@@ -202,6 +201,14 @@ class FaultToleranceTest {
         assertEquals(2, resumed.intField("resumed_from_round"));
         assertEquals(3, resumed.intField("rounds_discarded"));
         assertEquals(ROUNDS, resumed.intField("rounds"));
+    }
+
+    /** Listener events arrive asynchronously: waits a while for the count to be reached. */
+    private static void awaitFailedTasks(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + LISTENER_WAIT_NANOS;
+        while (FAILED_TASKS.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static List<String> with(List<String> settings, String extra) {

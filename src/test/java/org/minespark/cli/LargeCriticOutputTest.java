@@ -62,6 +62,7 @@ class LargeCriticOutputTest {
     @ParameterizedTest(name = "bias {0}, {1} denominator")
     @CsvSource({"300, global", "800, ema"})
     void largeOutputsTrainAndReportFinitely(double bias, String denominator) {
+        // Adding a constant to T changes neither the DV bound nor its gradient.
         RunOutput plain = run("plain", denominator, 0);
         RunOutput shifted = run("shifted", denominator, bias);
 
