@@ -18,8 +18,9 @@
 #   MINE_EXECUTOR_CORES    cores per executor (default 2)
 #   MINE_TASK_CPUS         cores per task, spark.task.cpus (default 1). Each task runs ND4J
 #                          with this many threads, and OMP_NUM_THREADS is set to it, so the
-#                          executor's concurrent tasks together use exactly its cores. Results
-#                          are bit-reproducible for a given value.
+#                          executor's concurrent tasks together use exactly its cores. Runs
+#                          with the same data, seed, partitions and value agree bit for bit,
+#                          in local mode or on any cluster.
 #   MINE_EXECUTOR_MEMORY   executor JVM heap (default 2g)
 #   MINE_EXECUTOR_OFFHEAP  executor off-heap memory for ND4J arrays, JavaCPP's maxbytes
 #                          (default 1g); spark.executor.memoryOverhead is this plus JVM
@@ -59,9 +60,11 @@ mine_die() {
     exit 2
 }
 
-# Prints the comment block at the top of the running script.
+# Prints the comment block at the top of the running script, then the shared settings.
 mine_usage() {
     sed -n '2,/^set -/p' "$0" | sed -e '/^set -/d' -e 's/^# \{0,1\}//'
+    echo
+    sed -n '/^# Environment shared/,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Size such as 512m, 2g or 1024 (MiB) -> MiB.
