@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.size;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -78,16 +80,16 @@ public final class DatasetLoader {
         }
         Dataset<Row> pairs = frame.select(x.asDoubleArray().alias("x"),
                 z.asDoubleArray().alias("z"));
-        if (repartitioned) {
-            // A shuffle hands a partition its rows in the order the map outputs arrive, which
-            // on a cluster changes from run to run. Row ids, and so the split and the batch
-            // draws, follow that order: sorted by value, they depend on the data alone.
-            pairs = pairs.sortWithinPartitions("x", "z");
-        }
         int xDim = x.dimension(pairs, "x");
         int zDim = z.dimension(pairs, "z");
 
         JavaRDD<float[]> raw = pairs.javaRDD().map(row -> RowVectors.toVector(row, xDim, zDim));
+        if (repartitioned) {
+            // A shuffle hands a partition its rows in the order the map outputs arrive, which
+            // on a cluster changes from run to run. Row ids, and so the split and the batch
+            // draws, follow that order: sorted by value, they depend on the data alone.
+            raw = raw.mapPartitions(DatasetLoader::sortedByValue, true);
+        }
         ColumnMoments moments = moments(raw, xDim + zDim, input, treeDepth);
 
         if (moments.badRows() > 0 && !input.dropBadRows()) {
@@ -264,6 +266,17 @@ public final class DatasetLoader {
 
     private static String rows(long count) {
         return count == 1 ? "1 row" : count + " rows";
+    }
+
+    /**
+     * A partition's rows in a fixed order: by value, compared element by element, bad rows
+     * (null) first. Rows that compare equal are identical, so their order does not matter.
+     */
+    private static Iterator<float[]> sortedByValue(Iterator<float[]> rows) {
+        List<float[]> sorted = new ArrayList<>();
+        rows.forEachRemaining(sorted::add);
+        sorted.sort(Comparator.nullsFirst(Arrays::compare));
+        return sorted.iterator();
     }
 
     static String firstLine(String message) {
