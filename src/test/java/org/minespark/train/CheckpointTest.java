@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.minespark.UserError;
+import org.minespark.data.PreparedData;
 
 /** The checkpoint file format and the store that writes checkpoints beside the output. */
 class CheckpointTest {
@@ -86,6 +87,27 @@ class CheckpointTest {
 
         checkpoint.requireSameSettings(Map.of("mine.seed", "42",
                 "mine.train.learning-rate", "0.0005"), "there");
+    }
+
+    @Test
+    void changedDataIsRefused() {
+        Checkpoint checkpoint = sample(6);
+        // The shape of sample(): dimensions 1 and 1, 80 held-out, no validation rows.
+        checkpoint.requireSameData(shape(new long[] {150, 170}, 80), "there");
+
+        UserError grown = assertThrows(UserError.class, () -> checkpoint.requireSameData(
+                shape(new long[] {150, 171}, 80), "there"));
+        assertEquals(UserError.Kind.DATA, grown.kind());
+        assertEquals("cannot resume: the input changed since the checkpoint at there (then 320 "
+                + "training rows in 2 partitions, 80 held-out, 0 validation, dimensions 1 and "
+                + "1, now 321 training rows in 2 partitions, 80 held-out, 0 validation, "
+                + "dimensions 1 and 1); start over without --resume", grown.getMessage());
+    }
+
+    /** Prepared data of the given row counts; the blocks themselves are not needed. */
+    private static PreparedData shape(long[] trainCounts, long heldoutRows) {
+        long train = Arrays.stream(trainCounts).sum();
+        return new PreparedData(null, null, null, trainCounts, train, heldoutRows, 0, 1, 1);
     }
 
     @Test
