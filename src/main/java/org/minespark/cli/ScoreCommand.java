@@ -140,7 +140,7 @@ public final class ScoreCommand {
             if (!available.contains(column)) {
                 throw UserError.data("column '" + column + "', which the critic was trained "
                         + "on, does not exist in mine.input.path = " + input.path()
-                        + "; the input has: " + String.join(", ", available) + " (name the "
+                        + "; the input has: " + DatasetLoader.listing(available) + " (name the "
                         + "matching columns in mine.input.x-columns and z-columns)");
             }
         }

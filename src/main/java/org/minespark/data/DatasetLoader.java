@@ -84,7 +84,7 @@ public final class DatasetLoader {
      * Checks every pair's columns against the input's schema, so that a mistake in the last
      * pair fails before the first is trained, and keeps only the columns the pairs and
      * {@code extraColumns} use, in {@code mine.input.partitions} partitions (by default at
-     * least as many as Spark's default parallelism).
+     * least as many as Spark's default parallelism), noting whether that took a shuffle.
      *
      * @param extraKey the setting that listed {@code extraColumns}, for error messages
      */
@@ -111,7 +111,7 @@ public final class DatasetLoader {
         for (String name : extraColumns) {
             if (!available.contains(name)) {
                 throw UserError.data("column '" + name + "' of " + extraKey
-                        + " does not exist; the input has: " + String.join(", ", available));
+                        + " does not exist; the input has: " + ColumnGroup.listing(available));
             }
             used.add(name);
         }
@@ -284,6 +284,11 @@ public final class DatasetLoader {
         return new UserError(UserError.Kind.DATA, "cannot read mine.input.path = "
                 + input.path() + " as " + input.format() + " (mine.input.format): "
                 + firstLine(rootMessage(error)), error);
+    }
+
+    /** Column names for a one-line message: printable, and at most a few dozen. */
+    public static String listing(List<String> names) {
+        return ColumnGroup.listing(names);
     }
 
     /** The setting that named one side of a pair, for error messages. */
