@@ -1,12 +1,17 @@
 package org.minespark.cli;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.minespark.JobFailure;
 import org.minespark.UserError;
 import org.minespark.config.MineSettings;
 import org.minespark.data.SyntheticData;
 import org.minespark.report.RunResult;
+import org.minespark.score.ScoreSummary;
+import org.minespark.train.RoundListener;
+import org.minespark.train.RoundLog;
 
 /**
  * Command-line front end of mine-spark. Exit codes: 0 success, 1 runtime failure, 2 usage
@@ -14,7 +19,8 @@ import org.minespark.report.RunResult;
  *
  * <p>Every failure is reported as exactly one line on the error stream, starting with
  * {@code error: }; the stack trace follows only with {@code --debug}. Log lines of Spark and
- * the job go to the log, not to that stream.
+ * the job go to the log, not to that stream. Every command but help ends its stdout with a
+ * one-line JSON status ({@link StatusLine}) for schedulers, also when it fails.
  */
 public final class Main {
 
@@ -28,6 +34,7 @@ public final class Main {
             "Commands:",
             "  estimate   estimate I(X;Z) between two column groups of a dataset",
             "  generate   write synthetic Gaussian data with a known I(X;Z)",
+            "  score      write each record's pointwise MI under a trained critic",
             "  help       print this text",
             "",
             "Options:",
@@ -41,7 +48,9 @@ public final class Main {
             "",
             "Every setting, its default and its allowed values are listed in reference.conf.",
             "Exit codes: 0 success, 1 runtime failure, 2 usage or settings error,",
-            "            3 input data error, 4 output location error.");
+            "            3 input data error, 4 output location error.",
+            "The last stdout line is a JSON status: {\"status\":\"ok\",...} or",
+            "{\"status\":\"error\",\"exit_code\":N,\"message\":...}.");
 
     private Main() {
     }
@@ -63,9 +72,10 @@ public final class Main {
                         : EXIT_OK;
             }
             String command = line.command().toLowerCase(Locale.ROOT);
-            if (!command.equals("estimate") && !command.equals("generate")) {
+            if (!command.equals("estimate") && !command.equals("generate")
+                    && !command.equals("score")) {
                 throw UserError.usage("unknown command '" + line.command()
-                        + "': use estimate, generate or help");
+                        + "': use estimate, generate, score or help");
             }
             if (line.resume() && !command.equals("estimate")) {
                 throw UserError.usage("--resume applies to estimate only, not to " + command);
@@ -75,23 +85,73 @@ public final class Main {
             try (Sessions sessions = Sessions.open(settings)) {
                 if (command.equals("estimate")) {
                     RunResult result = EstimateCommand.run(settings, sessions.spark(),
-                            line.resume());
+                            line.resume(), progress(settings, err));
                     out.println(result.summaryLine());
+                    out.println(StatusLine.ok(command, estimateStatus(result, settings)));
+                } else if (command.equals("score")) {
+                    ScoreSummary summary = ScoreCommand.run(settings, sessions.spark());
+                    out.println(summary.summaryLine());
+                    out.println(StatusLine.ok(command, summary.toMap()));
                 } else {
                     double trueMi = SyntheticData.write(sessions.spark(), settings.generate,
                             settings.seed);
                     out.printf(Locale.ROOT, "Wrote %d rows to %s (true MI %.4f nats)%n",
                             settings.generate.rows(), settings.generate.path(), trueMi);
+                    Map<String, Object> fields = new LinkedHashMap<>();
+                    fields.put("path", settings.generate.path());
+                    fields.put("rows", settings.generate.rows());
+                    fields.put("true_mi_nats", trueMi);
+                    out.println(StatusLine.ok(command, fields));
                 }
             }
             return EXIT_OK;
         } catch (Exception | LinkageError e) {
-            return report(e, debug, err);
+            return report(e, debug, out, err);
         }
     }
 
-    /** Prints the one-line report of a failure (and its stack trace when debugging). */
-    private static int report(Throwable error, boolean debug, PrintStream err) {
+    /**
+     * A live bar on stderr for a person at a terminal (round lines then go to DEBUG), else an
+     * INFO line every mine.log.progress-every rounds.
+     */
+    private static RoundListener progress(MineSettings settings, PrintStream err) {
+        if (TerminalProgress.isInteractive()) {
+            return RoundListener.all(TerminalProgress.on(err),
+                    RoundLog.debugOnly(settings.train.denominator(), System::nanoTime));
+        }
+        return new RoundLog(settings.train.denominator(), settings.log.progressEvery(),
+                System::nanoTime);
+    }
+
+    /** What the status line of an estimate run carries. */
+    private static Map<String, Object> estimateStatus(RunResult result, MineSettings settings) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("run_id", result.runId());
+        if (result.singlePair()) {
+            fields.put("estimate_nats", result.estimate().estimateNats());
+            fields.put("standard_error_nats", result.estimate().standardErrorNats());
+            fields.put("rounds", result.pairs().get(0).rounds());
+        }
+        fields.put("pairs", result.pairs().stream().map(pair -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", pair.name());
+            one.put("estimate_nats", pair.estimate().estimateNats());
+            one.put("standard_error_nats", pair.estimate().standardErrorNats());
+            return one;
+        }).toList());
+        fields.put("rows_read", result.rowsRead());
+        fields.put("duration_millis", result.timingsMillis().get("total"));
+        fields.put("output_path", settings.output.path());
+        fields.put("history_path", settings.history.path());
+        return fields;
+    }
+
+    /**
+     * Prints the one-line report of a failure (and its stack trace when debugging), and the
+     * error status line on stdout; returns the exit code.
+     */
+    private static int report(Throwable error, boolean debug, PrintStream out,
+                              PrintStream err) {
         UserError userError = find(error, UserError.class);
         JobFailure jobFailure = find(error, JobFailure.class);
         int code;
@@ -111,6 +171,7 @@ public final class Main {
         if (debug) {
             error.printStackTrace(err);
         }
+        out.println(StatusLine.error(code, oneLine(line)));
         return code;
     }
 

@@ -6,10 +6,16 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,6 +44,8 @@ public final class MineSettings implements Serializable {
     public final LogSettings log;
     public final SparkSettings spark;
     public final TestingSettings testing;
+    public final ScoreSettings score;
+    public final HistorySettings history;
     private final TreeMap<String, String> flattened;
 
     private MineSettings(Config config) {
@@ -53,6 +61,8 @@ public final class MineSettings implements Serializable {
         this.log = LogSettings.read(read);
         this.spark = SparkSettings.read(read);
         this.testing = TestingSettings.read(read);
+        this.score = ScoreSettings.read(read);
+        this.history = HistorySettings.read(read);
         this.flattened = flatten(config.getConfig(ROOT));
         if (split.heldoutFraction() + split.validationFraction() >= 0.95) {
             throw UserError.usage("mine.split.heldout-fraction + mine.split.validation-fraction = "
@@ -112,6 +122,26 @@ public final class MineSettings implements Serializable {
         return out;
     }
 
+    /**
+     * SHA-256, in hex, of every resolved setting except those that name the run itself
+     * ({@code mine.history.run-id} and {@code mine.history.date}), so that runs of one
+     * configuration share a digest. Secrets enter it redacted.
+     */
+    public String digest() {
+        StringBuilder text = new StringBuilder();
+        flattened.forEach((key, value) -> {
+            if (!key.equals("mine.history.run-id") && !key.equals("mine.history.date")) {
+                text.append(key).append('=').append(value).append('\n');
+            }
+        });
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
     private static void rejectUnknownKeys(Config layer, Config reference) {
         Set<String> known = new TreeSet<>();
         for (Map.Entry<String, ConfigValue> entry : reference.getConfig(ROOT).entrySet()) {
@@ -150,10 +180,22 @@ public final class MineSettings implements Serializable {
         return String.join(", ", parts);
     }
 
-    /** Settings of the input dataset. */
+    /**
+     * Settings of the input dataset. {@code pairs} lists several (X, Z) column groups to
+     * estimate in one run; when it is empty, {@code xColumns} and {@code zColumns} form the
+     * only pair.
+     */
     public record InputSettings(String path, String format, List<String> xColumns,
                                 List<String> zColumns, boolean standardize, boolean dropBadRows,
-                                int partitions) implements Serializable {
+                                int partitions, List<ColumnPair> pairs) implements Serializable {
+
+        /** Settings of a run over the single pair {@code xColumns}, {@code zColumns}. */
+        public InputSettings(String path, String format, List<String> xColumns,
+                             List<String> zColumns, boolean standardize, boolean dropBadRows,
+                             int partitions) {
+            this(path, format, xColumns, zColumns, standardize, dropBadRows, partitions,
+                    List.of());
+        }
 
         static InputSettings read(SettingsReader read) {
             List<String> xColumns = read.stringList("mine.input.x-columns");
@@ -163,14 +205,29 @@ public final class MineSettings implements Serializable {
                 throw UserError.usage("mine.input.x-columns and mine.input.z-columns share "
                         + String.join(", ", shared) + ": X and Z must not share a column");
             }
-            return new InputSettings(
+            InputSettings input = new InputSettings(
                     read.string("mine.input.path").trim(),
                     read.choice("mine.input.format", Set.of("parquet", "csv", "orc", "json")),
                     xColumns,
                     zColumns,
                     read.bool("mine.input.standardize"),
                     read.choice("mine.input.bad-rows", Set.of("drop", "fail")).equals("drop"),
-                    read.intInRange("mine.input.partitions", 0, 1_000_000));
+                    read.intInRange("mine.input.partitions", 0, 1_000_000),
+                    read.columnPairs("mine.input.pairs"));
+            if (!input.pairs.isEmpty()
+                    && !(input.xColumns.isEmpty() && input.zColumns.isEmpty())) {
+                throw UserError.usage("mine.input.pairs and mine.input.x-columns / z-columns "
+                        + "are both set: list every pair in mine.input.pairs and leave "
+                        + "x-columns and z-columns empty");
+            }
+            return input;
+        }
+
+        /** The pairs to estimate: {@code pairs}, or the single default pair. */
+        public List<ColumnPair> columnPairs() {
+            return pairs.isEmpty()
+                    ? List.of(new ColumnPair(ColumnPair.DEFAULT_NAME, xColumns, zColumns))
+                    : pairs;
         }
     }
 
@@ -268,13 +325,54 @@ public final class MineSettings implements Serializable {
         }
     }
 
-    /** Log levels. */
-    public record LogSettings(String level, String libraryLevel) implements Serializable {
+    /** Log levels, and how often training progress is logged. */
+    public record LogSettings(String level, String libraryLevel, int progressEvery)
+            implements Serializable {
 
         static LogSettings read(SettingsReader read) {
             Set<String> levels = Set.of("error", "warn", "info", "debug");
             return new LogSettings(read.choice("mine.log.level", levels),
-                    read.choice("mine.log.library-level", levels));
+                    read.choice("mine.log.library-level", levels),
+                    read.intInRange("mine.log.progress-every", 1, 10_000_000));
+        }
+    }
+
+    /** What {@code score} reads and writes. */
+    public record ScoreSettings(String criticPath, String path, List<String> keyColumns,
+                                boolean overwrite) implements Serializable {
+
+        static ScoreSettings read(SettingsReader read) {
+            return new ScoreSettings(read.string("mine.score.critic-path").trim(),
+                    read.string("mine.score.path").trim(),
+                    read.stringList("mine.score.key-columns"),
+                    read.bool("mine.score.overwrite"));
+        }
+    }
+
+    /**
+     * The results table that runs append to. {@code path} empty: no table. {@code runId}
+     * empty: the Spark application id. {@code date} empty: the UTC date the run started.
+     */
+    public record HistorySettings(String path, String runId, String date, int lockWaitSeconds)
+            implements Serializable {
+
+        static HistorySettings read(SettingsReader read) {
+            String date = read.string("mine.history.date").trim();
+            if (!date.isEmpty()) {
+                try {
+                    LocalDate.parse(date);
+                } catch (DateTimeParseException e) {
+                    throw UserError.usage("mine.history.date = \"" + date + "\" is not "
+                            + "allowed: use a date such as 2026-01-31, or leave it empty");
+                }
+            }
+            String runId = read.string("mine.history.run-id").trim();
+            if (runId.length() > 200 || runId.chars().anyMatch(Character::isISOControl)) {
+                throw UserError.usage("mine.history.run-id = \"" + runId + "\" is not "
+                        + "allowed: use at most 200 printable characters");
+            }
+            return new HistorySettings(read.string("mine.history.path").trim(), runId, date,
+                    read.intInRange("mine.history.lock-wait-seconds", 0, 86_400));
         }
     }
 

@@ -2,8 +2,12 @@ package org.minespark.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -124,6 +128,82 @@ final class SettingsReader {
         } catch (ConfigException.WrongType e) {
             throw wrongType(key, "a list of column names");
         }
+    }
+
+    /**
+     * A list of objects {@code {name, x-columns, z-columns}}, each naming one pair of column
+     * groups. Names must be unique; keys other than these three are rejected.
+     */
+    List<ColumnPair> columnPairs(String key) {
+        ConfigList list;
+        try {
+            list = config.getList(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a list of {name, x-columns, z-columns} objects");
+        }
+        List<ColumnPair> pairs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String element = key + "[" + i + "]";
+            if (!(list.get(i) instanceof ConfigObject object)) {
+                throw UserError.usage(element + " = " + list.get(i).render() + " has the wrong "
+                        + "type: expected an object {name, x-columns, z-columns}");
+            }
+            for (String field : object.keySet()) {
+                if (!Set.of("name", "x-columns", "z-columns").contains(field)) {
+                    throw UserError.usage("unknown setting " + element + "." + field
+                            + "; a pair has only name, x-columns and z-columns");
+                }
+            }
+            Config pair = object.toConfig();
+            String name = pairString(pair, element, "name");
+            ColumnPair.checkName(element + ".name", name);
+            if (!names.add(name)) {
+                throw UserError.usage(element + ".name = \"" + name + "\" is used by an "
+                        + "earlier pair: pair names must be unique");
+            }
+            List<String> x = pairColumns(pair, element, "x-columns");
+            List<String> z = pairColumns(pair, element, "z-columns");
+            List<String> shared = x.stream().filter(z::contains).toList();
+            if (!shared.isEmpty()) {
+                throw UserError.usage(element + ".x-columns and z-columns share "
+                        + String.join(", ", shared) + ": X and Z must not share a column");
+            }
+            pairs.add(new ColumnPair(name, x, z));
+        }
+        return List.copyOf(pairs);
+    }
+
+    private static String pairString(Config pair, String element, String field) {
+        if (!pair.hasPath(field)) {
+            throw UserError.usage(element + "." + field + " is not set: every pair needs a "
+                    + "name, x-columns and z-columns");
+        }
+        if (pair.getValue(field).valueType() != ConfigValueType.STRING) {
+            throw UserError.usage(element + "." + field + " = " + pair.getValue(field).render()
+                    + " has the wrong type: expected a string");
+        }
+        return pair.getString(field).trim();
+    }
+
+    private static List<String> pairColumns(Config pair, String element, String field) {
+        List<String> columns;
+        if (pair.hasPath(field) && pair.getValue(field).valueType() == ConfigValueType.LIST) {
+            try {
+                columns = pair.getStringList(field).stream().map(String::trim).toList();
+            } catch (ConfigException.WrongType e) {
+                throw UserError.usage(element + "." + field + " = "
+                        + pair.getValue(field).render() + " has the wrong type: expected a "
+                        + "list of column names");
+            }
+        } else {
+            columns = List.of(pairString(pair, element, field).split("\\s*,\\s*"));
+        }
+        if (columns.isEmpty() || columns.stream().anyMatch(String::isEmpty)) {
+            throw UserError.usage(element + "." + field + " = " + columns + " is not allowed: "
+                    + "list at least one column name");
+        }
+        return columns;
     }
 
     private UserError wrongType(String key, String expected) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -29,7 +30,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.minespark.UserError;
+import org.minespark.config.ColumnPair;
 import org.minespark.config.MineSettings.InputSettings;
 import org.minespark.spark.TreeMerge;
 import org.slf4j.Logger;
@@ -59,32 +62,90 @@ public final class DatasetLoader {
 
     /** Reads and checks the input; the returned rows are lazy and not cached. */
     public static LoadedData load(SparkSession spark, InputSettings input, int treeDepth) {
-        Dataset<Row> frame = read(spark, input);
-        ColumnGroup x = ColumnGroup.resolve("mine.input.x-columns", input.xColumns(),
-                frame.schema());
-        ColumnGroup z = ColumnGroup.resolve("mine.input.z-columns", input.zColumns(),
-                frame.schema());
-        Set<String> shared = new HashSet<>(x.names());
-        shared.retainAll(z.names());
-        if (!shared.isEmpty()) {
-            throw UserError.usage("mine.input.x-columns and mine.input.z-columns share "
-                    + String.join(", ", shared) + ": X and Z must be disjoint");
-        }
-        // Fewer partitions than cores would leave cores idle in every round.
-        int current = frame.rdd().getNumPartitions();
-        int target = input.partitions() > 0 ? input.partitions()
-                : Math.max(current, spark.sparkContext().defaultParallelism());
-        boolean repartitioned = target != current;
-        if (repartitioned) {
-            frame = frame.repartition(target);
-        }
-        Dataset<Row> pairs = frame.select(x.asDoubleArray().alias("x"),
-                z.asDoubleArray().alias("z"));
-        int xDim = x.dimension(pairs, "x");
-        int zDim = z.dimension(pairs, "z");
+        ColumnPair pair = new ColumnPair(ColumnPair.DEFAULT_NAME, input.xColumns(),
+                input.zColumns());
+        Selection selection = select(read(spark, input), input, List.of(pair), List.of(), "");
+        return load(selection, pair, input, null, treeDepth);
+    }
 
-        JavaRDD<float[]> raw = pairs.javaRDD().map(row -> RowVectors.toVector(row, xDim, zDim));
-        if (repartitioned) {
+    /**
+     * The columns of the input that a run uses, and whether a shuffle spread them over more
+     * partitions (and so put their rows in an order that can change from run to run).
+     */
+    public record Selection(Dataset<Row> frame, boolean shuffled) {
+
+        /** The same selection, cached: for several pairs that read it in turn. */
+        public Selection persist() {
+            return new Selection(frame.persist(StorageLevel.MEMORY_AND_DISK()), shuffled);
+        }
+    }
+
+    /**
+     * Checks every pair's columns against the input's schema, so that a mistake in the last
+     * pair fails before the first is trained, and keeps only the columns the pairs and
+     * {@code extraColumns} use, in {@code mine.input.partitions} partitions (by default at
+     * least as many as Spark's default parallelism), noting whether that took a shuffle.
+     *
+     * @param extraKey the setting that listed {@code extraColumns}, for error messages
+     */
+    public static Selection select(Dataset<Row> frame, InputSettings input,
+                                   List<ColumnPair> pairs, List<String> extraColumns,
+                                   String extraKey) {
+        Set<String> used = new LinkedHashSet<>();
+        for (ColumnPair pair : pairs) {
+            ColumnGroup x = ColumnGroup.resolve(sideKey(input, pair, "x-columns"),
+                    pair.xColumns(), frame.schema());
+            ColumnGroup z = ColumnGroup.resolve(sideKey(input, pair, "z-columns"),
+                    pair.zColumns(), frame.schema());
+            Set<String> shared = new HashSet<>(x.names());
+            shared.retainAll(z.names());
+            if (!shared.isEmpty()) {
+                throw UserError.usage(sideKey(input, pair, "x-columns") + " and "
+                        + sideKey(input, pair, "z-columns") + " share "
+                        + String.join(", ", shared) + ": X and Z must be disjoint");
+            }
+            used.addAll(x.names());
+            used.addAll(z.names());
+        }
+        List<String> available = Arrays.asList(frame.schema().fieldNames());
+        for (String name : extraColumns) {
+            if (!available.contains(name)) {
+                throw UserError.data("column '" + name + "' of " + extraKey
+                        + " does not exist; the input has: " + ColumnGroup.listing(available));
+            }
+            used.add(name);
+        }
+        Dataset<Row> selected = frame.select(used.stream()
+                .map(name -> col(ColumnGroup.quote(name)))
+                .toArray(Column[]::new));
+
+        // Fewer partitions than cores would leave cores idle in every round.
+        int current = selected.rdd().getNumPartitions();
+        int target = input.partitions() > 0 ? input.partitions()
+                : Math.max(current, frame.sparkSession().sparkContext().defaultParallelism());
+        return target == current ? new Selection(selected, false)
+                : new Selection(selected.repartition(target), true);
+    }
+
+    /**
+     * The rows of one pair as float vectors [x, z], checked and mapped by a standardisation.
+     *
+     * @param fixed the map to apply, such as a trained critic's; null to compute it from this
+     *              data (means and standard deviations when standardising, else the identity)
+     */
+    public static LoadedData load(Selection selection, ColumnPair pair, InputSettings input,
+                                  Standardization fixed, int treeDepth) {
+        VectorFrame vectors = vectors(selection.frame(), input, pair, List.of());
+        int xDim = vectors.xDim();
+        int zDim = vectors.zDim();
+        if (fixed != null && fixed.width() != xDim + zDim) {
+            throw UserError.data("the columns of pair " + pair.name() + " give " + xDim
+                    + " + " + zDim + " values per row, but the critic takes " + fixed.width());
+        }
+
+        JavaRDD<float[]> raw = vectors.frame().javaRDD()
+                .map(row -> RowVectors.toVector(row, xDim, zDim));
+        if (selection.shuffled()) {
             // A shuffle hands a partition its rows in the order the map outputs arrive, which
             // on a cluster changes from run to run. Row ids, and so the split and the batch
             // draws, follow that order: sorted by value, they depend on the data alone.
@@ -107,13 +168,43 @@ public final class DatasetLoader {
                     + input.path() + " hold null, NaN or infinite values in the X or Z columns "
                     + "and were dropped: none is left to estimate from");
         }
-        float[] offset = new float[xDim + zDim];
-        float[] scale = new float[xDim + zDim];
+        Standardization map = fixed != null ? fixed
+                : standardization(moments, input.standardize(), xDim);
+        JavaRDD<float[]> rows = raw.filter(row -> row != null).map(map::apply);
+        return new LoadedData(rows, xDim, zDim, moments.count(), moments.badRows(),
+                pair.xColumns(), pair.zColumns(), map);
+    }
+
+    /** A frame whose first two columns are x and z (double arrays), and their widths. */
+    public record VectorFrame(Dataset<Row> frame, int xDim, int zDim) {
+    }
+
+    /**
+     * The pair's X and Z as two double-array columns {@code x} and {@code z}, followed by the
+     * columns {@code keep}; {@link RowVectors#toVector} turns a row of it into [x, z].
+     */
+    public static VectorFrame vectors(Dataset<Row> frame, InputSettings input, ColumnPair pair,
+                                      List<String> keep) {
+        ColumnGroup x = ColumnGroup.resolve(sideKey(input, pair, "x-columns"), pair.xColumns(),
+                frame.schema());
+        ColumnGroup z = ColumnGroup.resolve(sideKey(input, pair, "z-columns"), pair.zColumns(),
+                frame.schema());
+        List<Column> columns = new ArrayList<>(List.of(x.asDoubleArray().alias("x"),
+                z.asDoubleArray().alias("z")));
+        keep.forEach(name -> columns.add(col(ColumnGroup.quote(name))));
+        Dataset<Row> selected = frame.select(columns.toArray(Column[]::new));
+        return new VectorFrame(selected, x.dimension(selected, "x"), z.dimension(selected, "z"));
+    }
+
+    private static Standardization standardization(ColumnMoments moments, boolean standardize,
+                                                   int xDim) {
+        float[] offset = new float[moments.width()];
+        float[] scale = new float[moments.width()];
         List<String> constant = new ArrayList<>();
         for (int j = 0; j < offset.length; j++) {
             double sd = moments.standardDeviation(j);
-            offset[j] = input.standardize() ? (float) moments.mean(j) : 0f;
-            scale[j] = input.standardize() && sd > 0 ? (float) (1.0 / sd) : 1f;
+            offset[j] = standardize ? (float) moments.mean(j) : 0f;
+            scale[j] = standardize && sd > 0 ? (float) (1.0 / sd) : 1f;
             if (sd == 0) {
                 constant.add(j < xDim ? "x[" + j + "]" : "z[" + (j - xDim) + "]");
             }
@@ -121,15 +212,7 @@ public final class DatasetLoader {
         if (!constant.isEmpty()) {
             LOG.warn("Constant input features carry no information: {}", constant);
         }
-        JavaRDD<float[]> rows = raw.filter(row -> row != null).map(row -> {
-            float[] out = new float[row.length];
-            for (int j = 0; j < row.length; j++) {
-                out[j] = (row[j] - offset[j]) * scale[j];
-            }
-            return out;
-        });
-        return new LoadedData(rows, xDim, zDim, moments.count(), moments.badRows(),
-                x.names(), z.names());
+        return new Standardization(offset, scale);
     }
 
     /**
@@ -140,6 +223,11 @@ public final class DatasetLoader {
     private static ColumnMoments moments(JavaRDD<float[]> raw, int width, InputSettings input,
                                          int treeDepth) {
         try {
+            // Adaptive execution plans a shuffled empty input as an RDD without partitions,
+            // which has no partial moments to merge.
+            if (raw.getNumPartitions() == 0) {
+                return new ColumnMoments(width);
+            }
             return TreeMerge.merge(raw.mapPartitions(rows -> {
                 ColumnMoments partial = new ColumnMoments(width);
                 while (rows.hasNext()) {
@@ -198,7 +286,19 @@ public final class DatasetLoader {
                 + firstLine(rootMessage(error)), error);
     }
 
-    private static Dataset<Row> read(SparkSession spark, InputSettings input) {
+    /** Column names for a one-line message: printable, and at most a few dozen. */
+    public static String listing(List<String> names) {
+        return ColumnGroup.listing(names);
+    }
+
+    /** The setting that named one side of a pair, for error messages. */
+    private static String sideKey(InputSettings input, ColumnPair pair, String side) {
+        return input.pairs().isEmpty() ? "mine.input." + side
+                : "mine.input.pairs (" + pair.name() + ")." + side;
+    }
+
+    /** The input dataset as Spark reads it; a path or format problem is a data error. */
+    public static Dataset<Row> read(SparkSession spark, InputSettings input) {
         if (input.path().isEmpty()) {
             throw UserError.usage("mine.input.path is not set: give the dataset to read");
         }
@@ -381,7 +481,7 @@ public final class DatasetLoader {
             return smallest;
         }
 
-        private static String quote(String name) {
+        static String quote(String name) {
             return "`" + name.replace("`", "``") + "`";
         }
     }

@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /** Converts one (x array, z array) row into the float vector [x, z], or null if unusable. */
-final class RowVectors {
+public final class RowVectors {
 
     private RowVectors() {
     }
@@ -13,7 +13,7 @@ final class RowVectors {
      * The row as [x, z] in single precision, or null when a side is missing, has the wrong
      * length, or holds a null, NaN or infinite value (also after narrowing to float).
      */
-    static float[] toVector(Row row, int xDim, int zDim) {
+    public static float[] toVector(Row row, int xDim, int zDim) {
         if (row.isNullAt(0) || row.isNullAt(1)) {
             return null;
         }

@@ -118,6 +118,36 @@ public final class SyntheticData {
         return trueMi;
     }
 
+    /** The true MI of the X and Z columns that a generated dataset records. */
+    public record Truth(double miNats, List<String> xColumns, List<String> zColumns) {
+
+        /** The true MI when X and Z are exactly the recorded columns, else null. */
+        public Double miOf(List<String> x, List<String> z) {
+            return xColumns.equals(x) && zColumns.equals(z) ? miNats : null;
+        }
+    }
+
+    /** The truth recorded beside a dataset, or null when there is none. */
+    public static Truth readTruth(SparkSession spark, String dataPath) {
+        try {
+            Path path = new Path(dataPath, TRUTH_FILE);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path)) {
+                return null;
+            }
+            try (var in = fs.open(path)) {
+                var root = new ObjectMapper().readTree(in);
+                List<String> x = new ArrayList<>();
+                List<String> z = new ArrayList<>();
+                root.path("x_columns").forEach(n -> x.add(n.asText()));
+                root.path("z_columns").forEach(n -> z.add(n.asText()));
+                return new Truth(root.path("true_mi_nats").asDouble(), x, z);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The true MI recorded beside a dataset, or null when there is none. */
     public static Double readTrueMi(SparkSession spark, String dataPath) {
         try {

@@ -84,6 +84,11 @@ public final class OutputDirectory {
         return new Path(staging, name);
     }
 
+    /** The staging directory itself, for writers such as Spark that fill a directory. */
+    public Path stagingDirectory() {
+        return staging;
+    }
+
     public FileSystem fileSystem() {
         return fs;
     }

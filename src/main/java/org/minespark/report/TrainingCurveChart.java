@@ -99,7 +99,11 @@ public final class TrainingCurveChart {
     }
 
     static byte[] png(JFreeChart chart) throws IOException {
-        BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT);
+        return png(chart, WIDTH, HEIGHT);
+    }
+
+    static byte[] png(JFreeChart chart, int width, int height) throws IOException {
+        BufferedImage image = chart.createBufferedImage(width, height);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);
         return out.toByteArray();

@@ -67,6 +67,14 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * The store of one part of the run, such as one pair of several, in a subdirectory
+     * {@code name} of this one; {@link #delete} here deletes the parts too.
+     */
+    public CheckpointStore part(String name) {
+        return new CheckpointStore(fs, new Path(location, name), runId);
+    }
+
     public Path location() {
         return location;
     }

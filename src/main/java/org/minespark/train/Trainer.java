@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * critic's flat parameters, lets every partition draw its share of the batch and return
  * partial sums, merges them in a fixed order, turns them into a bound and an ascent
  * direction for the chosen objective and denominator, destroys the broadcast and takes an
- * Adam step.
+ * Adam step. A {@link RoundListener} hears of every round; it logs the round's line.
  *
  * <p>A round whose sums, bound or gradient are not finite is discarded: the critic, the Adam
  * state and the EMA denominator stay at the last good round, the learning rate is halved
@@ -52,6 +52,7 @@ public final class Trainer {
     private final TrainSettings settings;
     private final long seed;
     private FaultInjection faults = FaultInjection.none();
+    private RoundListener listener = RoundListener.NONE;
     private CheckpointStore checkpoints;
     private Map<String, String> resultSettings = Map.of();
     private Checkpoint resumeFrom;
@@ -89,6 +90,12 @@ public final class Trainer {
     /** Continues from {@code checkpoint}, which the caller has checked to be compatible. */
     public Trainer resumingFrom(Checkpoint checkpoint) {
         this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /** Sets who hears of each round (progress, logs, Spark job descriptions); returns this. */
+    public Trainer withListener(RoundListener listener) {
+        this.listener = listener;
         return this;
     }
 
@@ -130,6 +137,7 @@ public final class Trainer {
         while (round < settings.rounds() && !stopping.shouldStop()) {
             faults.beforeRound(round + 1);
             long startNanos = System.nanoTime();
+            listener.roundStarting(round + 1, settings.rounds());
 
             // Evaluate the batch on every partition and merge the partial sums.
             PartialSums sums = evaluateBatch(setup, failedInARow);
@@ -157,9 +165,10 @@ public final class Trainer {
                         settings.chunkRows(), settings.treeDepth()).estimateNats();
                 stopping.check(round, validation, params);
             }
-            history.add(new RoundRecord(round, step.bound(), step.logMeanExp(),
-                    step.logDenominator(), step.gradientNorm(), rows, roundMillis, validation));
-            logRound(step, rows, roundMillis, validation);
+            RoundRecord record = new RoundRecord(round, step.bound(), step.logMeanExp(),
+                    step.logDenominator(), step.gradientNorm(), rows, roundMillis, validation);
+            history.add(record);
+            listener.roundFinished(record, settings.rounds());
 
             // Save the state every checkpoint-every rounds.
             if (checkpoints != null && settings.checkpointEvery() > 0
@@ -262,14 +271,5 @@ public final class Trainer {
                     false, discardedRounds, resumedFrom);
         }
         return new Outcome(params, history, round, round, false, discardedRounds, resumedFrom);
-    }
-
-    private void logRound(RoundStep step, long rows, long roundMillis, double validation) {
-        LOG.info(String.format(Locale.ROOT, "round %d/%d bound=%.4f logMeanExp=%.4f "
-                        + "denominator=%s gradNorm=%.3e rows/s=%.0f ms=%d%s", round,
-                settings.rounds(), step.bound(), step.logMeanExp(), settings.denominator(),
-                step.gradientNorm(), rows * 1000.0 / Math.max(roundMillis, 1), roundMillis,
-                Double.isNaN(validation) ? ""
-                        : String.format(Locale.ROOT, " validation=%.4f", validation)));
     }
 }

@@ -3,11 +3,14 @@ package org.minespark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +37,8 @@ class MainErrorsTest {
         spark.stop();
     }
 
-    /** Exit code and stderr of one run. */
-    record Outcome(int code, String err) {
+    /** Exit code, stderr and stdout of one run. */
+    record Outcome(int code, String err, String out) {
     }
 
     private static Outcome run(String... args) {
@@ -43,7 +46,8 @@ class MainErrorsTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+        return new Outcome(code, err.toString(StandardCharsets.UTF_8),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     private static void assertOneLine(Outcome outcome, int code, String... fragments) {
@@ -88,6 +92,23 @@ class MainErrorsTest {
                         "--set", "input.format=csv", "--set", "input.x-columns=[a]",
                         "--set", "input.z-columns=[zz]"),
                 UserError.Kind.DATA.exitCode(), "'zz'", "mine.input.z-columns", "a, b, c");
+    }
+
+    @Test
+    void theLastStdoutLineIsAJsonStatusWithTheExitCodeAndTheMessage() throws Exception {
+        Outcome outcome = run("estimate", "--set", "train.learning-rate=-1");
+        List<String> lines = outcome.out().lines().toList();
+        JsonNode status = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals("error", status.get("status").asText());
+        assertEquals(UserError.Kind.USAGE.exitCode(), status.get("exit_code").asInt());
+        assertEquals(outcome.err().strip(), "error: " + status.get("message").asText());
+    }
+
+    @Test
+    void scoreNamesAMissingCritic() {
+        assertOneLine(run("score", "--set", "score.path=\"" + temp.resolve("scores") + "\"",
+                        "--set", "score.critic-path=\"" + temp.resolve("no-run") + "\""),
+                UserError.Kind.DATA.exitCode(), "mine.score.critic-path", "critic.zip");
     }
 
     @Test

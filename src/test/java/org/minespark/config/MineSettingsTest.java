@@ -41,6 +41,75 @@ class MineSettingsTest {
         assertFalse(settings.output.overwrite());
         assertEquals("info", settings.log.level());
         assertEquals("warn", settings.log.libraryLevel());
+        assertEquals(100, settings.log.progressEvery());
+        assertEquals(List.of(), settings.input.pairs());
+        assertEquals("", settings.score.criticPath());
+        assertEquals("", settings.score.path());
+        assertEquals(List.of(), settings.score.keyColumns());
+        assertFalse(settings.score.overwrite());
+        assertEquals("", settings.history.path());
+        assertEquals("", settings.history.runId());
+        assertEquals("", settings.history.date());
+        assertEquals(120, settings.history.lockWaitSeconds());
+    }
+
+    @Test
+    void explicitTeamOverrides() {
+        MineSettings settings = with("mine { input.pairs = [{name = a, x-columns = [x0], "
+                + "z-columns = [z0]}, {name = b.2, x-columns = \"x0, x1\", z-columns = [z1]}], "
+                + "log.progress-every = 10, score { critic-path = run, path = out, "
+                + "key-columns = [id], overwrite = true }, history { path = h, run-id = daily, "
+                + "date = \"2026-01-31\", lock-wait-seconds = 5 } }");
+        assertEquals(List.of(new ColumnPair("a", List.of("x0"), List.of("z0")),
+                new ColumnPair("b.2", List.of("x0", "x1"), List.of("z1"))),
+                settings.input.columnPairs());
+        assertEquals(10, settings.log.progressEvery());
+        assertEquals("run", settings.score.criticPath());
+        assertEquals("out", settings.score.path());
+        assertEquals(List.of("id"), settings.score.keyColumns());
+        assertTrue(settings.score.overwrite());
+        assertEquals("h", settings.history.path());
+        assertEquals("daily", settings.history.runId());
+        assertEquals("2026-01-31", settings.history.date());
+        assertEquals(5, settings.history.lockWaitSeconds());
+    }
+
+    @Test
+    void withoutPairsTheSingleColumnGroupsFormTheDefaultPair() {
+        MineSettings settings = with("mine.input { x-columns = [a], z-columns = [b] }");
+        assertEquals(List.of(new ColumnPair(ColumnPair.DEFAULT_NAME, List.of("a"),
+                List.of("b"))), settings.input.columnPairs());
+    }
+
+    @Test
+    void badPairsNameThePairAndWhatIsAllowed() {
+        String[][] cases = {
+            {"mine.input { pairs = [{name = a, x-columns = [x], z-columns = [z]}], "
+                    + "x-columns = [x] }", "mine.input.pairs and mine.input.x-columns"},
+            {"mine.input.pairs = [{name = a, x-columns = [x], z-columns = [z]}, "
+                    + "{name = a, x-columns = [y], z-columns = [z]}]", "must be unique"},
+            {"mine.input.pairs = [{name = a, x-columns = [x], z-column = [z]}]",
+                "mine.input.pairs[0].z-column"},
+            {"mine.input.pairs = [{name = \"a/b\", x-columns = [x], z-columns = [z]}]",
+                "mine.input.pairs[0].name"},
+            {"mine.input.pairs = [{name = a, x-columns = []}]", "mine.input.pairs[0].x-columns"},
+            {"mine.input.pairs = [x]", "mine.input.pairs[0]"},
+            {"mine.history.date = yesterday", "mine.history.date"},
+        };
+        for (String[] c : cases) {
+            UserError error = assertThrows(UserError.class, () -> with(c[0]), c[0]);
+            assertEquals(UserError.Kind.USAGE, error.kind());
+            assertTrue(error.getMessage().contains(c[1]), error.getMessage());
+        }
+    }
+
+    @Test
+    void digestFollowsTheSettingsButNotTheRunsIdentity() {
+        String base = with("mine.train.rounds = 10").digest();
+        assertEquals(64, base.length());
+        assertEquals(base, with("mine { train.rounds = 10, history { run-id = r7, "
+                + "date = \"2026-01-31\" } }").digest());
+        assertFalse(base.equals(with("mine.train.rounds = 11").digest()));
     }
 
     @Test
