@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.minespark.JobFailure;
 import org.minespark.UserError;
+import org.minespark.baseline.ParamAveragingBaseline;
 import org.minespark.config.MineSettings;
 import org.minespark.critic.CriticSpec;
 import org.minespark.data.DatasetLoader;
@@ -82,6 +83,12 @@ public final class EstimateCommand {
                     + "mine.split.validation-fraction in (0, 0.5]");
         }
 
+        if (settings.train.estimator().equals("dl4j-param-avg")
+                && (resume || settings.train.checkpointEvery() > 0)) {
+            throw UserError.usage("mine.train.estimator = \"dl4j-param-avg\" keeps no "
+                    + "checkpoints: set mine.train.checkpoint-every = 0 and run without --resume");
+        }
+
         // Refuse an existing output directory, and a resume that cannot match, before any work.
         boolean writeOutput = !settings.output.path().isEmpty();
         requireCheckpointLocation(settings, resume, writeOutput);
@@ -127,15 +134,21 @@ public final class EstimateCommand {
             CriticSpec spec = new CriticSpec(data.xDim(), data.zDim(),
                     settings.critic.hiddenLayers(), settings.critic.activation(), settings.seed);
             long trainStart = System.nanoTime();
-            Trainer trainer = new Trainer(jsc, data, spec, settings.train, settings.seed)
-                    .withFaults(settings.testing);
-            if (checkpoints != null) {
-                trainer.withCheckpoints(checkpoints, settings.resultDetermining());
+            Trainer.Outcome outcome;
+            if (settings.train.estimator().equals("dl4j-param-avg")) {
+                outcome = new ParamAveragingBaseline(jsc, data, spec, settings.train,
+                        settings.seed).train();
+            } else {
+                Trainer trainer = new Trainer(jsc, data, spec, settings.train, settings.seed)
+                        .withFaults(settings.testing);
+                if (checkpoints != null) {
+                    trainer.withCheckpoints(checkpoints, settings.resultDetermining());
+                }
+                if (resumeFrom != null) {
+                    trainer.resumingFrom(resumeFrom);
+                }
+                outcome = trainer.train();
             }
-            if (resumeFrom != null) {
-                trainer.resumingFrom(resumeFrom);
-            }
-            Trainer.Outcome outcome = trainer.train();
             timings.put("train", elapsedMillis(trainStart));
 
             // Estimate on the held-out rows with the exact denominator.

@@ -28,6 +28,7 @@ public final class Main {
             "Commands:",
             "  estimate   estimate I(X;Z) between two column groups of a dataset",
             "  generate   write synthetic Gaussian data with a known I(X;Z)",
+            "  bias-report  measure the bias of round gradients against the exact gradient",
             "  help       print this text",
             "",
             "Options:",
@@ -63,9 +64,10 @@ public final class Main {
                         : EXIT_OK;
             }
             String command = line.command().toLowerCase(Locale.ROOT);
-            if (!command.equals("estimate") && !command.equals("generate")) {
+            if (!command.equals("estimate") && !command.equals("generate")
+                    && !command.equals("bias-report")) {
                 throw UserError.usage("unknown command '" + line.command()
-                        + "': use estimate, generate or help");
+                        + "': use estimate, generate, bias-report or help");
             }
             if (line.resume() && !command.equals("estimate")) {
                 throw UserError.usage("--resume applies to estimate only, not to " + command);
@@ -77,6 +79,8 @@ public final class Main {
                     RunResult result = EstimateCommand.run(settings, sessions.spark(),
                             line.resume());
                     out.println(result.summaryLine());
+                } else if (command.equals("bias-report")) {
+                    out.print(BiasReportCommand.run(settings, sessions.spark()));
                 } else {
                     double trueMi = SyntheticData.write(sessions.spark(), settings.generate,
                             settings.seed);
