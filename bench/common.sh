@@ -26,10 +26,15 @@ bench_machine() {
         "$(java -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/'); $(date -u +%F)"
 }
 
-# bench_run MASTER CLASS ARGS...: runs org.minespark.bench.CLASS on MASTER.
+# bench_run MASTER CLASS ARGS...: runs org.minespark.bench.CLASS on MASTER. BENCH_SPARK_CONF
+# may hold one more key=value for spark-submit, to compare a Spark setting with its default.
 bench_run() {
     local master="$1" class="$2"
     shift 2
+    local extra=()
+    if [[ -n "${BENCH_SPARK_CONF:-}" ]]; then
+        extra=(--conf "$BENCH_SPARK_CONF")
+    fi
     local opens=(-XX:+IgnoreUnrecognizedVMOptions
         --add-opens=java.base/java.lang=ALL-UNNAMED
         --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
@@ -55,6 +60,7 @@ bench_run() {
         --conf "spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator" \
         --conf "spark.ui.enabled=false" \
         --conf "spark.ui.showConsoleProgress=false" \
+        "${extra[@]}" \
         "$BENCH_JAR" "$@"
 }
 

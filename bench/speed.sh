@@ -42,6 +42,6 @@ echo "## Spark overhead per round"
 DATA="$(bench_generate 4 none "${BENCH_ROWS:-100000}")"
 mapfile -t INPUT < <(bench_input "$DATA")
 bench_run "local[*]" RoundOverheadBench --label "default settings" "${INPUT[@]}" \
-    --set train.rounds=100 | tail -n +1
+    --set train.rounds=100
 bench_run "local[*]" RoundOverheadBench --label "batch-rows 64" "${INPUT[@]}" \
     --set train.rounds=300 --set train.batch-rows=64 | tail -n 1

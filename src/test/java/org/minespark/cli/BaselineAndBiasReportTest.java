@@ -69,7 +69,7 @@ class BaselineAndBiasReportTest {
         Path output = temp.resolve("baseline-out");
         List<String> args = sampleArgs("estimate");
         args.addAll(List.of("--set", "train.estimator=dl4j-param-avg",
-                "--set", "train.rounds=200", "--set", "train.batch-rows=256",
+                "--set", "train.rounds=120", "--set", "train.batch-rows=256",
                 "--set", "train.learning-rate=0.005",
                 "--set", "output.path=\"" + output + "\""));
         run(args);
@@ -77,7 +77,7 @@ class BaselineAndBiasReportTest {
         double estimate = result.path("estimate_nats").asDouble();
         assertTrue(estimate > BASELINE_LOWEST && estimate < BASELINE_HIGHEST,
                 "baseline estimate " + estimate);
-        assertEquals(200, result.path("rounds").asInt());
+        assertEquals(120, result.path("rounds").asInt());
     }
 
     @Test
