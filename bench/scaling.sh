@@ -19,4 +19,5 @@ echo "$ONE"
 echo "$TWO" | tail -n 1
 RATE_ONE="$(echo "$ONE" | tail -n 1 | awk -F'|' '{gsub(/ /, "", $10); print $10}')"
 RATE_TWO="$(echo "$TWO" | tail -n 1 | awk -F'|' '{gsub(/ /, "", $10); print $10}')"
-awk -v a="$RATE_ONE" -v b="$RATE_TWO" 'BEGIN {printf "\nSpeed-up local[2] / local[1]: %.2fx\n", b / a}'
+awk -v a="$RATE_ONE" -v b="$RATE_TWO" \
+    'BEGIN {printf "\nSpeed-up local[2] / local[1] in rows/s: %.2fx\n", b / a}'

@@ -30,6 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * ThroughputBench [--batches 256,1024,...] [--seconds S] [--torch FILE] [--set key=value]...
  * </pre>
+ * Batches above {@code mine.train.chunk-rows} are also timed as a round task feeds them: in
+ * chunks of that many rows.
  * {@code --torch} names a file of "batch rows_per_second" lines from the same critic in
  * PyTorch; the table then gives the ratio.
  */
@@ -66,16 +68,20 @@ public final class ThroughputBench {
                 + "sgemm 4096x%dx%d: %.1f GFLOP/s", squareRate / 1e9, widest, widest,
                 layerRate / 1e9));
         System.out.println();
+        int chunkRows = settings.train.chunkRows();
         System.out.println("| batch (joint + marginal rows) | rows/s | GFLOP/s | % of square "
-                + "sgemm | % of layer sgemm |" + (torch.isEmpty() ? "" : " PyTorch rows/s "
-                + "| ratio |"));
-        System.out.println("|---:|---:|---:|---:|---:|" + (torch.isEmpty() ? "" : "---:|---:|"));
+                + "sgemm | % of layer sgemm | rows/s in chunks of " + chunkRows + " |"
+                + (torch.isEmpty() ? "" : " PyTorch rows/s | ratio |"));
+        System.out.println("|---:|---:|---:|---:|---:|---:|" + (torch.isEmpty() ? ""
+                : "---:|---:|"));
         for (int batch : batches) {
-            double rowsPerSecond = criticRate(spec, params, batch, dimension, seconds);
+            double rowsPerSecond = criticRate(spec, params, batch, batch, dimension, seconds);
+            double chunkedRate = batch <= chunkRows ? rowsPerSecond
+                    : criticRate(spec, params, batch, chunkRows, dimension, seconds);
             double flops = rowsPerSecond * flopsPerRow;
-            String line = BenchSupport.format("| %d + %d | %.0f | %.1f | %.0f%% | %.0f%% |",
+            String line = BenchSupport.format("| %d + %d | %.0f | %.1f | %.0f%% | %.0f%% | %.0f |",
                     batch, batch, rowsPerSecond, flops / 1e9, 100 * flops / squareRate,
-                    100 * flops / layerRate);
+                    100 * flops / layerRate, chunkedRate);
             Double torchRate = torch.get(batch);
             if (!torch.isEmpty()) {
                 line += torchRate == null ? " - | - |" : BenchSupport.format(" %.0f | %.2f |",
@@ -101,9 +107,12 @@ public final class ThroughputBench {
         return 2 * forward + inputGradients;
     }
 
-    /** Rows per second (joint plus marginal) of one evaluation with gradients. */
-    static double criticRate(CriticSpec spec, float[] params, int batch, int dimension,
-                             double seconds) {
+    /**
+     * Rows per second (joint plus marginal) of one evaluation with gradients, fed to the
+     * network {@code chunkRows} rows at a time.
+     */
+    static double criticRate(CriticSpec spec, float[] params, int batch, int chunkRows,
+                             int dimension, double seconds) {
         SplittableRandom random = new SplittableRandom(batch);
         ShardBlock block = new ShardBlock(dimension, dimension, gaussian(batch * dimension,
                 random), gaussian(batch * dimension, random), tags(batch, 0),
@@ -115,8 +124,8 @@ public final class ThroughputBench {
             partners[i] = (i + 1) % batch;
         }
         RowPairs pairs = new RowPairs(rows, partners);
-        Runnable once = () -> CriticEvaluator.evaluate(spec, params, block, pairs, batch, true,
-                null);
+        Runnable once = () -> CriticEvaluator.evaluate(spec, params, block, pairs, chunkRows,
+                true, null);
         return 2.0 * batch / medianSeconds(once, seconds);
     }
 
