@@ -40,7 +40,14 @@ import org.slf4j.LoggerFactory;
  * moving average, first settled over {@code ema-warmup-rounds} value-only rounds of the same
  * size). Per mode and size it reports the relative bias |mean_r g_r - g| / |g|, the
  * relative standard deviation sd_r(g_r) / |g| of one round's gradient, and the noise floor
- * sd / sqrt(repeats) below which the mean cannot tell a bias from noise.
+ * below which the mean cannot tell a bias from noise.
+ *
+ * <p>Only the marginal term of a round's gradient can be biased: its joint term is a plain
+ * sample mean of grad T. So the mean is taken over g_r - J_r + J, where J_r is the round's
+ * joint term and J the exact one; the expectation is unchanged (exactly so when every
+ * partition draws the same number of rows) but the joint term's noise, often most of the
+ * total, leaves the mean. The noise floor is the standard deviation of these corrected
+ * gradients over sqrt(repeats), relative to |g|.
  *
  * <p>A bias of the global rule shrinks with the round's total batch; the local rule's only
  * with the per-partition batch; the EMA's with the number of rounds it averages.
@@ -98,8 +105,11 @@ public final class BiasReportCommand {
                             report.warmupRounds()), settings.seed).train().params();
             GradientProbe probe = new GradientProbe(jsc, data.train(), spec, settings.seed,
                     settings.train.chunkRows(), settings.train.treeDepth());
-            double[] exact = probe.exactGradient(params, data.trainCounts(),
+            PartialSums exactSums = probe.exactSums(params, data.trainCounts(),
                     report.exactMarginalDraws(), FIRST_PROBE_DRAW - 1_000_000L);
+            double[] exact = Objective.DV.gradient(exactSums,
+                    Objective.DV.exactLogDenominator(exactSums));
+            double[] exactJoint = jointTerm(exactSums);
             double exactNorm = norm(exact);
             LOG.info("Exact gradient over {} training rows: norm {}", data.trainRows(),
                     exactNorm);
@@ -108,7 +118,7 @@ public final class BiasReportCommand {
             long draw = FIRST_PROBE_DRAW;
             for (int size : report.rowsPerPartition()) {
                 int[] shares = shares(data.trainCounts(), size);
-                rows.addAll(measure(probe, params, shares, size, exact, exactNorm, report,
+                rows.addAll(measure(probe, params, shares, size, exact, exactJoint, report,
                         settings.train.emaRate(), draw));
                 draw += report.repeats() + report.emaWarmupRounds() + 1;
             }
@@ -123,9 +133,10 @@ public final class BiasReportCommand {
     }
 
     private static List<Row> measure(GradientProbe probe, float[] params, int[] shares,
-                                     int size, double[] exact, double exactNorm,
+                                     int size, double[] exact, double[] exactJoint,
                                      MineSettings.BiasReportSettings report, double emaRate,
                                      long firstDraw) {
+        double exactNorm = norm(exact);
         // Settle the EMA denominator at this size on value-only rounds.
         GradientRule ema = new GradientRule(Objective.DV, Denominator.EMA, emaRate);
         long draw = firstDraw;
@@ -133,25 +144,39 @@ public final class BiasReportCommand {
             ema.step(probe.valueSums(params, draw++, shares));
         }
 
-        // Many rounds: each gives the three modes' gradients from the same sums.
-        GradientStats[] stats = new GradientStats[MODES.length];
+        // Many rounds: each gives the three modes' gradients from the same sums; the
+        // corrected copies swap the round's joint term for the exact one.
+        GradientStats[] raw = new GradientStats[MODES.length];
+        GradientStats[] corrected = new GradientStats[MODES.length];
         for (int m = 0; m < MODES.length; m++) {
-            stats[m] = new GradientStats(exact.length);
+            raw[m] = new GradientStats(exact.length);
+            corrected[m] = new GradientStats(exact.length);
         }
         long roundRows = 0;
         for (int r = 0; r < report.repeats(); r++) {
             PartialSums sums = probe.roundSums(params, draw++, shares, true);
             roundRows = sums.jointCount();
-            stats[0].add(Objective.DV.gradient(sums, Objective.DV.exactLogDenominator(sums)));
-            stats[1].add(ema.step(sums).gradient());
-            stats[2].add(sums.shardGradientMean());
+            double[] roundJoint = jointTerm(sums);
+            double[][] gradients = {
+                Objective.DV.gradient(sums, Objective.DV.exactLogDenominator(sums)),
+                ema.step(sums).gradient(),
+                sums.shardGradientMean()};
+            for (int m = 0; m < MODES.length; m++) {
+                raw[m].add(gradients[m]);
+                double[] swapped = gradients[m].clone();
+                for (int i = 0; i < swapped.length; i++) {
+                    swapped[i] += exactJoint[i] - roundJoint[i];
+                }
+                corrected[m].add(swapped);
+            }
         }
         List<Row> rows = new ArrayList<>();
         for (int m = 0; m < MODES.length; m++) {
-            double relativeSd = stats[m].standardDeviation() / exactNorm;
+            double relativeSd = raw[m].standardDeviation() / exactNorm;
             rows.add(new Row(MODES[m].settingName(), size, roundRows,
-                    stats[m].distanceOfMeanTo(exact) / exactNorm, relativeSd,
-                    relativeSd / Math.sqrt(report.repeats())));
+                    corrected[m].distanceOfMeanTo(exact) / exactNorm, relativeSd,
+                    corrected[m].standardDeviation() / exactNorm
+                            / Math.sqrt(report.repeats())));
             LOG.info("{} rows/partition, {}: relative bias {}, relative sd {}", size,
                     MODES[m].settingName(), rows.get(rows.size() - 1).relativeBias(),
                     relativeSd);
@@ -204,6 +229,15 @@ public final class BiasReportCommand {
             throw UserError.output("cannot write mine.bias-report.output-path = " + target
                     + ": " + e.getMessage());
         }
+    }
+
+    /** The joint term of the DV gradient, the mean of grad T over the joint rows. */
+    private static double[] jointTerm(PartialSums sums) {
+        double[] joint = sums.jointGradientSum();
+        for (int i = 0; i < joint.length; i++) {
+            joint[i] /= sums.jointCount();
+        }
+        return joint;
     }
 
     private static double norm(double[] v) {

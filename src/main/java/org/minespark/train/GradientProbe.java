@@ -83,14 +83,15 @@ public final class GradientProbe {
     }
 
     /**
-     * The exact DV gradient of the empirical bound over every row of the blocks: every row
-     * once as a joint pair, and {@code marginalDraws} full permutations of the partner pools
-     * merged into the marginal side (more permutations, less noise in the reference).
+     * The sums of the exact DV gradient of the empirical bound over every row of the blocks:
+     * every row once as a joint pair, and {@code marginalDraws} full permutations of the
+     * partner pools merged into the marginal side (more permutations, less noise in the
+     * reference).
      *
      * @param firstDraw draw index of the first permutation; the next ones follow it
      */
-    public double[] exactGradient(float[] params, long[] rowCounts, int marginalDraws,
-                                  long firstDraw) {
+    public PartialSums exactSums(float[] params, long[] rowCounts, int marginalDraws,
+                                 long firstDraw) {
         int[] all = new int[rowCounts.length];
         for (int k = 0; k < all.length; k++) {
             all[k] = (int) Math.min(rowCounts[k], Integer.MAX_VALUE);
@@ -99,6 +100,6 @@ public final class GradientProbe {
         for (int draw = 1; draw < marginalDraws; draw++) {
             sums.merge(roundSums(params, firstDraw + draw, all, false).marginalOnly());
         }
-        return Objective.DV.gradient(sums, Objective.DV.exactLogDenominator(sums));
+        return sums;
     }
 }
