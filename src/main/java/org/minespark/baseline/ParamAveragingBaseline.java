@@ -113,7 +113,8 @@ public final class ParamAveragingBaseline {
                     rows * 1000.0 / Math.max(roundMillis, 1), roundMillis));
         }
         float[] params = sparkNetwork.getNetwork().params().toFloatVector();
-        return new Trainer.Outcome(params, history, settings.rounds(), settings.rounds(), false);
+        return new Trainer.Outcome(params, history, settings.rounds(), settings.rounds(), false,
+                0, 0);
     }
 
     /** Each partition's draw of one round as one labelled minibatch. */

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.minespark.config.MineSettings;
 import org.minespark.critic.CriticEvaluator;
 import org.minespark.critic.CriticSpec;
+import org.minespark.critic.NativeThreads;
 import org.minespark.data.RowPairs;
 import org.minespark.data.ShardBlock;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Critic throughput on one JVM, without Spark: rows per second through
+ * Critic throughput on one JVM, without Spark, on the threads a Spark task gives ND4J (one
+ * per task, see {@link NativeThreads}): rows per second through
  * {@link CriticEvaluator} (joint and marginal rows, forward and backward, as a round task
  * runs them) at several batch sizes, the floating-point rate that implies, and beside it the
  * single-precision matrix-product rate of the same ND4J backend in the same process.
@@ -55,12 +57,16 @@ public final class ThroughputBench {
         float[] params = spec.initialParameters();
         double flopsPerRow = flopsPerRow(spec.inputDim(), hidden);
 
+        // The thread count a Spark task gives ND4J (one outside a task), set before anything
+        // is timed so that the critic and the reference products run on the same threads.
+        NativeThreads.matchTask();
+
         // The reference rates: a square product and one of the critic's own hidden shape.
         int widest = hidden.stream().mapToInt(Integer::intValue).max().orElse(256);
         double squareRate = matmulRate(2048, 2048, 2048, seconds);
         double layerRate = matmulRate(4096, widest, widest, seconds);
         System.out.println(BenchSupport.format("Critic %d-%s-1 (%d parameters), %.0f FLOP per "
-                        + "row (forward + backward); ND4J %s, %d OpenMP threads",
+                        + "row (forward + backward); ND4J %s, %d native threads",
                 spec.inputDim(), hidden, params.length, flopsPerRow,
                 Nd4j.getExecutioner().getClass().getSimpleName(),
                 Nd4j.getEnvironment().maxThreads()));

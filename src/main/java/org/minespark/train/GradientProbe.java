@@ -48,8 +48,9 @@ public final class GradientProbe {
                                  boolean trackShards) {
         Broadcast<float[]> bcParams = jsc.broadcast(params);
         try {
-            RoundTask task = new RoundTask(spec, bcParams, seed, drawIndex, shares, chunkRows,
-                    trackShards ? Objective.DV : null);
+            RoundTask.Setup setup = new RoundTask.Setup(spec, seed, shares, chunkRows,
+                    trackShards ? Objective.DV : null, FaultInjection.none());
+            RoundTask task = new RoundTask(setup, bcParams, drawIndex, 0);
             return TreeMerge.merge(blocks.mapPartitionsWithIndex(task, true), PartialSums::merge,
                     treeDepth);
         } finally {
