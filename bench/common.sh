@@ -19,12 +19,16 @@ bench_build() {
 bench_machine() {
     local model cores memory
     model="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
-    cores="$(nproc)"
+    cores="$(nproc --all)"
     memory="$(free -g 2>/dev/null | awk '/^Mem:/ {print $2 " GiB"}')"
     echo "Machine: ${model:-unknown CPU}, ${cores} cores, ${memory:-unknown memory}; load" \
         "average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); Java" \
         "$(java -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/'); $(date -u +%F)"
 }
+
+# One native thread per task, as submit/local.sh sets it: in local mode the tasks run in this
+# JVM, and ND4J reads its OpenMP and OpenBLAS thread counts from the environment at start.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
 # bench_run MASTER CLASS ARGS...: runs org.minespark.bench.CLASS on MASTER. BENCH_SPARK_CONF
 # may hold one more key=value for spark-submit, to compare a Spark setting with its default.
