@@ -98,6 +98,12 @@ public final class EstimateCommand {
         List<ColumnPair> pairs = settings.input.columnPairs();
         boolean singlePair = pairs.size() == 1;
 
+        if (settings.train.estimator().equals("dl4j-param-avg")
+                && (resume || settings.train.checkpointEvery() > 0)) {
+            throw UserError.usage("mine.train.estimator = \"dl4j-param-avg\" keeps no "
+                    + "checkpoints: set mine.train.checkpoint-every = 0 and run without --resume");
+        }
+
         // Refuse an existing output directory, and checkpoints without one, before any work.
         boolean writeOutput = !settings.output.path().isEmpty();
         requireCheckpointLocation(settings, resume, writeOutput);

@@ -35,6 +35,7 @@ public final class Main {
             "  estimate   estimate I(X;Z) between two column groups of a dataset",
             "  generate   write synthetic Gaussian data with a known I(X;Z)",
             "  score      write each record's pointwise MI under a trained critic",
+            "  bias-report  measure the bias of round gradients against the exact gradient",
             "  help       print this text",
             "",
             "Options:",
@@ -73,9 +74,9 @@ public final class Main {
             }
             String command = line.command().toLowerCase(Locale.ROOT);
             if (!command.equals("estimate") && !command.equals("generate")
-                    && !command.equals("score")) {
+                    && !command.equals("score") && !command.equals("bias-report")) {
                 throw UserError.usage("unknown command '" + line.command()
-                        + "': use estimate, generate, score or help");
+                        + "': use estimate, generate, score, bias-report or help");
             }
             if (line.resume() && !command.equals("estimate")) {
                 throw UserError.usage("--resume applies to estimate only, not to " + command);
@@ -92,6 +93,8 @@ public final class Main {
                     ScoreSummary summary = ScoreCommand.run(settings, sessions.spark());
                     out.println(summary.summaryLine());
                     out.println(StatusLine.ok(command, summary.toMap()));
+                } else if (command.equals("bias-report")) {
+                    out.print(BiasReportCommand.run(settings, sessions.spark()));
                 } else {
                     double trueMi = SyntheticData.write(sessions.spark(), settings.generate,
                             settings.seed);

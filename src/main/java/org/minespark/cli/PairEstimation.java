@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.minespark.JobFailure;
 import org.minespark.UserError;
+import org.minespark.baseline.ParamAveragingBaseline;
 import org.minespark.config.ColumnPair;
 import org.minespark.config.MineSettings;
 import org.minespark.critic.CriticMetadata;
@@ -106,18 +107,23 @@ final class PairEstimation {
                     settings.critic.hiddenLayers(), settings.critic.activation(), settings.seed);
             long trainStart = System.nanoTime();
             RoundListener listener = RoundListener.all(labels, progress);
-            Trainer trainer = new Trainer(jsc, data, spec, settings.train, settings.seed)
-                    .withFaults(settings.testing).withListener(listener);
-            if (checkpoints != null) {
-                trainer.withCheckpoints(checkpoints, settings.resultDetermining());
-            }
-            if (resumeFrom != null) {
-                trainer.resumingFrom(resumeFrom);
-            }
             listener.trainingStarting(label, settings.train.rounds());
             Trainer.Outcome outcome;
             try {
-                outcome = trainer.train();
+                if (settings.train.estimator().equals("dl4j-param-avg")) {
+                    outcome = new ParamAveragingBaseline(jsc, data, spec, settings.train,
+                            settings.seed).train();
+                } else {
+                    Trainer trainer = new Trainer(jsc, data, spec, settings.train, settings.seed)
+                            .withFaults(settings.testing).withListener(listener);
+                    if (checkpoints != null) {
+                        trainer.withCheckpoints(checkpoints, settings.resultDetermining());
+                    }
+                    if (resumeFrom != null) {
+                        trainer.resumingFrom(resumeFrom);
+                    }
+                    outcome = trainer.train();
+                }
             } finally {
                 listener.trainingFinished();
             }

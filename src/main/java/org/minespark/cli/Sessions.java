@@ -11,6 +11,14 @@ import org.minespark.config.MineSettings;
  */
 final class Sessions implements AutoCloseable {
 
+    /**
+     * A round task returns its partial sums, two double arrays as long as the critic's
+     * parameters (1.2 MB for the default critic). Above Spark's default limit of 1 MB a
+     * result detours through the block manager, a second round trip per task and round.
+     */
+    static final String DIRECT_RESULT_KEY = "spark.task.maxDirectResultSize";
+    static final String DIRECT_RESULT_SIZE = "64m";
+
     private final SparkSession spark;
     private final boolean owned;
 
@@ -36,6 +44,7 @@ final class Sessions implements AutoCloseable {
             conf.setAppName(settings.spark.appName());
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        conf.setIfMissing(DIRECT_RESULT_KEY, DIRECT_RESULT_SIZE);
         return new Sessions(SparkSession.builder().config(conf).getOrCreate(), true);
     }
 

@@ -41,6 +41,7 @@ public final class MineSettings implements Serializable {
     public final EvaluateSettings evaluate;
     public final OutputSettings output;
     public final GenerateSettings generate;
+    public final BiasReportSettings biasReport;
     public final LogSettings log;
     public final SparkSettings spark;
     public final TestingSettings testing;
@@ -58,6 +59,7 @@ public final class MineSettings implements Serializable {
         this.evaluate = EvaluateSettings.read(read);
         this.output = OutputSettings.read(read);
         this.generate = GenerateSettings.read(read);
+        this.biasReport = BiasReportSettings.read(read);
         this.log = LogSettings.read(read);
         this.spark = SparkSettings.read(read);
         this.testing = TestingSettings.read(read);
@@ -262,7 +264,14 @@ public final class MineSettings implements Serializable {
                                 int batchRows, double batchFraction, double learningRate,
                                 int rounds, boolean earlyStopping, int checkEvery, int patience,
                                 int treeDepth, int chunkRows, int checkpointEvery,
-                                int maxFailedRounds) implements Serializable {
+                                int maxFailedRounds, String estimator) implements Serializable {
+
+        /** These settings with another number of rounds. */
+        public TrainSettings withRounds(int newRounds) {
+            return new TrainSettings(objective, denominator, emaRate, batchRows, batchFraction,
+                    learningRate, newRounds, earlyStopping, checkEvery, patience, treeDepth,
+                    chunkRows, checkpointEvery, maxFailedRounds, estimator);
+        }
 
         static TrainSettings read(SettingsReader read) {
             String objective = read.choice("mine.train.objective", Set.of("dv", "mine-f"));
@@ -285,7 +294,8 @@ public final class MineSettings implements Serializable {
                     read.intInRange("mine.train.tree-depth", 1, 10),
                     read.intInRange("mine.train.chunk-rows", 16, 1 << 20),
                     read.intInRange("mine.train.checkpoint-every", 0, 10_000_000),
-                    read.intInRange("mine.train.max-failed-rounds", 1, 1000));
+                    read.intInRange("mine.train.max-failed-rounds", 1, 1000),
+                    read.choice("mine.train.estimator", Set.of("mine", "dl4j-param-avg")));
         }
     }
 
@@ -322,6 +332,30 @@ public final class MineSettings implements Serializable {
                     read.doubleInRange("mine.generate.rho", -1, true, 1, true),
                     read.choice("mine.generate.transform", Set.of("none", "cubic")),
                     read.bool("mine.generate.overwrite"));
+        }
+    }
+
+    /** What the {@code bias-report} command measures. */
+    public record BiasReportSettings(int warmupRounds, List<Integer> rowsPerPartition,
+                                     int partitions, int repeats, int exactMarginalDraws,
+                                     int emaWarmupRounds, String outputPath)
+            implements Serializable {
+
+        static BiasReportSettings read(SettingsReader read) {
+            List<Integer> sizes = read.intList("mine.bias-report.rows-per-partition", 1,
+                    1 << 20);
+            if (sizes.isEmpty()) {
+                throw UserError.usage("mine.bias-report.rows-per-partition = [] is not "
+                        + "allowed: give at least one size, for example [64, 1024]");
+            }
+            return new BiasReportSettings(
+                    read.intInRange("mine.bias-report.warmup-rounds", 0, 1_000_000),
+                    sizes,
+                    read.intInRange("mine.bias-report.partitions", 1, 4096),
+                    read.intInRange("mine.bias-report.repeats", 2, 100_000),
+                    read.intInRange("mine.bias-report.exact-marginal-draws", 1, 1000),
+                    read.intInRange("mine.bias-report.ema-warmup-rounds", 0, 1_000_000),
+                    read.string("mine.bias-report.output-path").trim());
         }
     }
 

@@ -4,7 +4,7 @@ package org.minespark.train;
  * How many rows each partition draws per round: the round's batch split in proportion to the
  * partitions' row counts (largest remainders), capped by each partition's rows.
  */
-final class BatchShares {
+public final class BatchShares {
 
     private BatchShares() {
     }
@@ -13,7 +13,7 @@ final class BatchShares {
      * @param batchRows rows per round when {@code fraction} is 0
      * @param fraction  fraction of all rows per round, in (0, 1]; 0 to use batchRows
      */
-    static int[] of(long[] counts, int batchRows, double fraction) {
+    public static int[] of(long[] counts, int batchRows, double fraction) {
         long total = 0;
         for (long count : counts) {
             total += count;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Critic throughput (rows/s, forward + backward, joint + marginal) at batch 256 to 65536 with
+# the achieved FLOP/s beside ND4J's single-precision matrix-product rate, measured in the
+# same run; the same critic in PyTorch when Debian's python3-torch is installed; then Spark's
+# overhead per round at the default settings and the rounds per second at a small batch.
+#
+#   bench/speed.sh
+#
+# Environment: BENCH_ROWS (default 100000), BENCH_SECONDS per measurement (default 3).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build
+SECONDS_EACH="${BENCH_SECONDS:-3}"
+BATCHES=256,1024,4096,16384,65536
+# One thread, as each Spark task runs its critic; the machine's cores are used by running
+# one task per core.
+THREADS=1
+
+bench_machine
+echo
+echo "## Critic throughput ($THREADS thread, one process)"
+TORCH_FILE="$(mktemp)"
+trap 'rm -f "$TORCH_FILE"' EXIT
+# Debian's python3-torch installs into the system interpreter, which may not be first on PATH.
+PYTHON=""
+for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import torch' 2>/dev/null; then
+        PYTHON="$candidate"
+        break
+    fi
+done
+if [[ -n "$PYTHON" ]]; then
+    "$PYTHON" "$BENCH_ROOT/bench/torch_critic.py" --batches "$BATCHES" --threads "$THREADS" \
+        --seconds "$SECONDS_EACH" > "$TORCH_FILE"
+    head -1 "$TORCH_FILE"
+else
+    echo "(PyTorch not installed: no comparison)"
+fi
+bench_run "local[$THREADS]" ThroughputBench --batches "$BATCHES" \
+    --seconds "$SECONDS_EACH" --torch "$TORCH_FILE"
+
+echo
+echo "## Spark overhead per round"
+DATA="$(bench_generate 4 none "${BENCH_ROWS:-100000}")"
+mapfile -t INPUT < <(bench_input "$DATA")
+bench_run "local[*]" RoundOverheadBench --label "default settings" "${INPUT[@]}" \
+    --set train.rounds=100
+bench_run "local[*]" RoundOverheadBench --label "batch-rows 64" "${INPUT[@]}" \
+    --set train.rounds=300 --set train.batch-rows=64 | tail -n 1
