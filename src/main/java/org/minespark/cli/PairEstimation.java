@@ -115,7 +115,8 @@ final class PairEstimation {
                             settings.seed).train();
                 } else {
                     Trainer trainer = new Trainer(jsc, data, spec, settings.train, settings.seed)
-                            .withFaults(settings.testing).withListener(listener);
+                            .withFaults(settings.testing).withListener(listener)
+                            .withValidationDraws(settings.evaluate.marginalDraws());
                     if (checkpoints != null) {
                         trainer.withCheckpoints(checkpoints, settings.resultDetermining());
                     }

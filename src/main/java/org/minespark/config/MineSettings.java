@@ -84,7 +84,9 @@ public final class MineSettings implements Serializable {
      * reference.conf before any value is read.
      */
     public static MineSettings fromLayers(List<Config> layers) {
-        Config reference = ConfigFactory.defaultReference();
+        // reference.conf alone: defaultReference() would let system properties add keys.
+        Config reference = ConfigFactory.parseResources(MineSettings.class.getClassLoader(),
+                "reference.conf").resolve();
         Config merged = ConfigFactory.empty();
         for (Config layer : layers) {
             rejectUnknownKeys(layer, reference);

@@ -53,6 +53,7 @@ public final class Trainer {
     private final long seed;
     private FaultInjection faults = FaultInjection.none();
     private RoundListener listener = RoundListener.NONE;
+    private int validationDraws = 1;
     private CheckpointStore checkpoints;
     private Map<String, String> resultSettings = Map.of();
     private Checkpoint resumeFrom;
@@ -96,6 +97,16 @@ public final class Trainer {
     /** Sets who hears of each round (progress, logs, Spark job descriptions); returns this. */
     public Trainer withListener(RoundListener listener) {
         this.listener = listener;
+        return this;
+    }
+
+    /**
+     * Pairs every validation row with {@code draws} marginal partners in the early-stopping
+     * checks (1 unless set), as the held-out estimate does with mine.evaluate.marginal-draws:
+     * a noisy validation bound stops training early by chance.
+     */
+    public Trainer withValidationDraws(int draws) {
+        this.validationDraws = draws;
         return this;
     }
 
@@ -162,7 +173,8 @@ public final class Trainer {
             double validation = Double.NaN;
             if (settings.earlyStopping() && round % settings.checkEvery() == 0) {
                 validation = SplitEvaluator.evaluate(jsc, data.validation(), spec, params, seed,
-                        settings.chunkRows(), settings.treeDepth()).estimateNats();
+                        validationDraws, settings.chunkRows(), settings.treeDepth())
+                        .estimateNats();
                 stopping.check(round, validation, params);
             }
             RoundRecord record = new RoundRecord(round, step.bound(), step.logMeanExp(),

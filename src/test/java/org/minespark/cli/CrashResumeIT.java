@@ -118,10 +118,10 @@ class CrashResumeIT {
 
     /** Starts the job through SparkSubmit on local[2], its output going to {@code log}. */
     private static Process launch(String[] jobArgs, Path log) throws IOException {
-        String jobJar = System.getProperty("mine.jobJar");
-        String classpathFile = System.getProperty("mine.classpathFile");
-        assertNotNull(jobJar, "system property mine.jobJar (set by the failsafe plugin)");
-        assertNotNull(classpathFile, "system property mine.classpathFile");
+        String jobJar = System.getProperty("minespark.jobJar");
+        String classpathFile = System.getProperty("minespark.classpathFile");
+        assertNotNull(jobJar, "system property minespark.jobJar (set by the failsafe plugin)");
+        assertNotNull(classpathFile, "system property minespark.classpathFile");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPENS);

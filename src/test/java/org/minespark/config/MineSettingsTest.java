@@ -140,6 +140,22 @@ class MineSettingsTest {
     }
 
     @Test
+    void aSystemPropertyUnderTheRootIsNotAKnownKey() {
+        System.setProperty("mine.train.not-a-setting", "1");
+        try {
+            assertFalse(MineSettings.defaults().flattened()
+                    .containsKey("mine.train.not-a-setting"));
+            UserError error = assertThrows(UserError.class, () -> MineSettings.fromLayers(
+                    List.of(ConfigFactory.systemProperties().withOnlyPath("mine"))));
+            assertTrue(error.getMessage().contains("unknown setting mine.train.not-a-setting"),
+                    error.getMessage());
+        } finally {
+            System.clearProperty("mine.train.not-a-setting");
+            ConfigFactory.invalidateCaches();
+        }
+    }
+
+    @Test
     void outOfRangeValuesNameTheKeyTheValueAndTheRange() {
         String[][] cases = {
             {"mine.train.learning-rate = 2", "mine.train.learning-rate = 2.0", "(0, 1]"},
