@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>The killed executor holds cached training blocks, so Spark has to retry the tasks it was
  * running and rebuild its blocks from their lineage (reading the input again and redoing the
  * lost shuffle outputs) on another executor, while its Worker starts a replacement. The input
- * is one file read into two partitions, so the rebuild also goes through the repartitioning
- * shuffle. The clean run is a local-mode run, whose numbers a run on this cluster
- * reproduces bit for bit.
+ * file is read as three splits and repartitioned into two partitions, so each partition's
+ * rows come from several shuffle outputs, in an order that a rebuild may change. The clean
+ * run is a local-mode run, whose numbers a run on this cluster reproduces bit for bit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LostExecutorIT {
@@ -48,6 +48,7 @@ class LostExecutorIT {
     /** The executor is killed once the driver has logged this round: well inside training. */
     private static final int KILL_AFTER_ROUND = 20;
     private static final int ROWS = 4000;
+    private static final int INPUT_SPLIT_BYTES = 40_000;
     private static final Duration RUN_LIMIT = Duration.ofMinutes(8);
     private static final Duration EXIT_LIMIT = Duration.ofSeconds(30);
     private static final Pattern ROUND_LINE = Pattern.compile("round (\\d+)/" + ROUNDS + " ");
@@ -85,7 +86,8 @@ class LostExecutorIT {
                 System.getProperty("minespark.jvmOptions", ""));
         processes = new ProcessGroup();
 
-        // Input and settings shared by both runs: one file, repartitioned into two.
+        // Input and settings shared by both runs: one file, read in three splits of at most
+        // INPUT_SPLIT_BYTES (about 35 kB each) and repartitioned into two.
         Path input = directory.resolve("input");
         JobOutput.writeGaussianCsv(input, ROWS, 1, 0.8, 13);
         Path config = directory.resolve("job.conf");
@@ -300,6 +302,7 @@ class LostExecutorIT {
 
     private static List<String> jobArgs(Path jobJar, Path config, Path output) {
         return List.of("--jar", jobJar.toString(), "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.files.maxPartitionBytes=" + INPUT_SPLIT_BYTES,
                 "estimate", config.toString(), "--set", "output.path=" + output.toUri());
     }
 }
