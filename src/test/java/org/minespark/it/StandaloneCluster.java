@@ -22,6 +22,9 @@ final class StandaloneCluster implements AutoCloseable {
     static final String LOOPBACK = "127.0.0.1";
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
     private static final String DAEMON_HEAP = "-Xmx512m";
+    /** Main class of the executor JVMs that a Worker launches. */
+    static final String EXECUTOR_CLASS =
+            "org.apache.spark.executor.CoarseGrainedExecutorBackend";
 
     private final ProcessGroup processes;
     private final SparkDistribution spark;
@@ -29,6 +32,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<String, String> environment;
     private final List<Path> workerDirectories = new ArrayList<>();
+    private final List<Process> workers = new ArrayList<>();
     private int masterPort;
 
     private StandaloneCluster(ProcessGroup processes, SparkDistribution spark, Path directory,
@@ -83,6 +87,16 @@ final class StandaloneCluster implements AutoCloseable {
         return List.copyOf(workerDirectories);
     }
 
+    /**
+     * The executor JVMs that Worker {@code index} is running now: its child processes whose
+     * command line runs {@link #EXECUTOR_CLASS}.
+     */
+    List<ProcessHandle> executorsOf(int index) {
+        return workers.get(index).toHandle().children()
+                .filter(child -> child.info().commandLine().orElse("").contains(EXECUTOR_CLASS))
+                .toList();
+    }
+
     @Override
     public void close() {
         processes.stopAll();
@@ -102,11 +116,12 @@ final class StandaloneCluster implements AutoCloseable {
         Path workDir = Files.createDirectories(directory.resolve("worker-" + index));
         workerDirectories.add(workDir);
         Path log = directory.resolve("worker-" + index + ".log");
-        processes.start(daemonCommand("org.apache.spark.deploy.worker.Worker",
+        Process worker = processes.start(daemonCommand("org.apache.spark.deploy.worker.Worker",
                         "--host", LOOPBACK, "--port", "0", "--webui-port", "0",
                         "--cores", String.valueOf(cores), "--memory", memory,
                         "--work-dir", workDir.toString(), masterUrl()),
                 environment, directory, directory.resolve("worker-" + index + ".out"), log);
+        workers.add(worker);
         return log;
     }
 

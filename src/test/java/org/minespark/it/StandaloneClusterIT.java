@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,31 +126,8 @@ class StandaloneClusterIT {
         }
         List<ProcessHandle> left = processes.stopAll();
         processes.close();
-        keepLogs();
+        RunFiles.keepLogs(directory, getClass().getSimpleName());
         assertTrue(left.isEmpty(), () -> "processes left running after the teardown: " + left);
-    }
-
-    /** Copies the runs' and the cluster's logs out of the temporary directory for reading. */
-    private void keepLogs() {
-        String target = System.getProperty("minespark.logDir");
-        if (target == null) {
-            return;
-        }
-        Path logDir = Path.of(target, getClass().getSimpleName());
-        try {
-            for (Path file : filesNamed(directory, null)) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".log") || name.endsWith(".out") || name.endsWith(".stdout")
-                        || name.endsWith(".stderr") || name.equals("stderr")
-                        || name.equals("stdout")) {
-                    Path copy = logDir.resolve(directory.relativize(file).toString());
-                    Files.createDirectories(copy.getParent());
-                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("could not keep the logs in {}: {}", logDir, e.toString());
-        }
     }
 
     @Test
@@ -187,7 +161,7 @@ class StandaloneClusterIT {
     @Test
     void everyWorkerRanTasksInItsOwnExecutor() throws IOException {
         for (Path worker : cluster.workerDirectories()) {
-            List<Path> executorLogs = filesNamed(worker, "stderr");
+            List<Path> executorLogs = RunFiles.filesNamed(worker, "stderr");
 
             assertFalse(executorLogs.isEmpty(), "no executor was launched by " + worker);
             boolean ranTasks = false;
@@ -208,7 +182,7 @@ class StandaloneClusterIT {
         assertFalse(localRun.output().contains(SECRET), "the local run printed the secret");
         assertFalse(clusterRun.output().contains(SECRET), "the cluster run printed the secret");
         List<Path> leaks = new ArrayList<>();
-        for (Path file : filesNamed(directory, null)) {
+        for (Path file : RunFiles.filesNamed(directory, null)) {
             // Native libraries and the job jar's copies are large and written before the job
             // reads its settings.
             if (file.startsWith(nativeCache) || file.toString().endsWith(".jar")) {
@@ -227,14 +201,5 @@ class StandaloneClusterIT {
                 "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET,
                 "--conf", "spark.ui.enabled=false",
                 "estimate", config.toString(), "--set", "output.path=" + output.toUri());
-    }
-
-    /** Regular files under {@code root} (links not followed), optionally of one name. */
-    private static List<Path> filesNamed(Path root, String name) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> name == null || p.getFileName().toString().equals(name))
-                    .toList();
-        }
     }
 }

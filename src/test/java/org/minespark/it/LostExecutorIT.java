@@ -1,0 +1,308 @@
+package org.minespark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kills one executor JVM of a real Spark standalone cluster (a Master and two one-core
+ * Workers on the loopback interface) with SIGKILL while an estimate run is training, and
+ * checks that the run still succeeds with the estimate and the round history of a clean run
+ * of the same settings.
+ *
+ * <p>The killed executor holds cached training blocks, so Spark has to retry the tasks it was
+ * running and rebuild its blocks from their lineage (reading the input again and redoing the
+ * lost shuffle outputs) on another executor, while its Worker starts a replacement. The input
+ * file is read as three splits and repartitioned into two partitions, so each partition's
+ * rows come from several shuffle outputs, in an order that a rebuild may change. The clean
+ * run is a local-mode run, whose numbers a run on this cluster reproduces bit for bit.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LostExecutorIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LostExecutorIT.class);
+
+    private static final int ROUNDS = 80;
+    /** The executor is killed once the driver has logged this round: well inside training. */
+    private static final int KILL_AFTER_ROUND = 20;
+    private static final int ROWS = 4000;
+    private static final int INPUT_SPLIT_BYTES = 40_000;
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(8);
+    private static final Duration EXIT_LIMIT = Duration.ofSeconds(30);
+    private static final Pattern ROUND_LINE = Pattern.compile("round (\\d+)/" + ROUNDS + " ");
+    /** An executor's log line for a partition of a cached RDD (the packed blocks). */
+    private static final Pattern CACHED_BLOCK =
+            Pattern.compile("Block (rdd_\\d+_\\d+) stored as values in memory");
+
+    /**
+     * The executor that was killed, and the state of the run when it was.
+     *
+     * @param logRounds      the last round the driver had logged
+     * @param runWasAlive    whether the run's driver was still running
+     * @param cachedBlocks   the cached blocks the executor had stored
+     */
+    private record Kill(ProcessHandle process, int worker, String executorId, Path executorLog,
+                        int logRounds, boolean runWasAlive, Set<String> cachedBlocks) {
+    }
+
+    private Path directory;
+    private ProcessGroup processes;
+    private StandaloneCluster cluster;
+    private SubmitRun localRun;
+    private SubmitRun clusterRun;
+    private Path localOutput;
+    private Path clusterOutput;
+    private Kill kill;
+
+    @BeforeAll
+    void runCleanlyAndWithAnExecutorKilled(@TempDir Path temporary) throws Exception {
+        directory = temporary;
+        Path classpathFile = Path.of(System.getProperty("mine.classpathFile"));
+        Path jobJar = Path.of(System.getProperty("mine.jobJar"));
+        Path submitDir = Path.of(System.getProperty("minespark.submitDir"));
+        List<String> jvmOptions = SparkDistribution.splitOptions(
+                System.getProperty("minespark.jvmOptions", ""));
+        processes = new ProcessGroup();
+
+        // Input and settings shared by both runs: one file, read in three splits of at most
+        // INPUT_SPLIT_BYTES (about 35 kB each) and repartitioned into two.
+        Path input = directory.resolve("input");
+        JobOutput.writeGaussianCsv(input, ROWS, 1, 0.8, 13);
+        Path config = directory.resolve("job.conf");
+        Files.writeString(config, String.join("\n",
+                "mine {",
+                "  seed = 5",
+                "  input { path = \"" + input.toUri() + "\", format = csv,",
+                "          x-columns = [x0], z-columns = [z0], partitions = 2 }",
+                "  critic.hidden-layers = [32, 32]",
+                "  train { rounds = " + ROUNDS + ", batch-rows = 512 }",
+                "  log { library-level = INFO, progress-every = 1 }",
+                "}", ""), StandardCharsets.UTF_8);
+
+        // A Spark distribution from the build's jars, and the settings of both runs.
+        SparkDistribution spark = SparkDistribution.create(directory.resolve("spark-home"),
+                classpathFile);
+        Map<String, String> env = new HashMap<>(
+                StandaloneCluster.sparkEnvironment(spark, directory));
+        Path nativeCache = Path.of(System.getProperty("minespark.nativeCache",
+                directory.resolve("javacpp-cache").toString()));
+        env.put("MINE_NATIVE_CACHE", nativeCache.toString());
+        env.put("MINE_DRIVER_NATIVE_CACHE", nativeCache.toString());
+        env.put("MINE_DRIVER_OFFHEAP", "256m");
+        Path logs = Files.createDirectories(directory.resolve("runs"));
+        localOutput = directory.resolve("out-local");
+        clusterOutput = directory.resolve("out-cluster");
+
+        // The clean run goes on while the cluster starts and runs its job, to save time.
+        Map<String, String> localEnv = new HashMap<>(env);
+        localEnv.put("MINE_MASTER", "local[2]");
+        localEnv.put("MINE_DRIVER_MEMORY", "1g");
+        SubmitRun.Started local = SubmitRun.start(processes, submitDir, "local.sh", localEnv,
+                jobArgs(jobJar, config, localOutput), logs, "local");
+
+        // The cluster run, with one of its executors killed while it trains.
+        cluster = StandaloneCluster.start(processes, spark,
+                Files.createDirectories(directory.resolve("cluster")), jvmOptions, 2, 1, "1g");
+        Map<String, String> clusterEnv = new HashMap<>(env);
+        clusterEnv.put("MINE_MASTER", cluster.masterUrl());
+        clusterEnv.put("MINE_EXECUTOR_CORES", "1");
+        clusterEnv.put("MINE_EXECUTOR_MEMORY", "640m");
+        clusterEnv.put("MINE_EXECUTOR_OFFHEAP", "256m");
+        clusterEnv.put("MINE_DRIVER_MEMORY", "768m");
+        SubmitRun.Started remote = SubmitRun.start(processes, submitDir, "standalone.sh",
+                clusterEnv, jobArgs(jobJar, config, clusterOutput), logs, "cluster");
+        kill = killAnExecutorMidRun(remote);
+        localRun = local.await(RUN_LIMIT);
+        clusterRun = remote.await(RUN_LIMIT);
+        LOG.info("killed executor {} of worker {} after round {}; local run {} ms, cluster run "
+                + "{} ms", kill.executorId(), kill.worker(), kill.logRounds(), localRun.millis(),
+                clusterRun.millis());
+        assertEquals(0, localRun.exitCode(), () -> "the clean run failed:\n" + localRun.tail());
+    }
+
+    @AfterAll
+    void tearDownCluster() {
+        if (processes == null) {
+            return;
+        }
+        List<ProcessHandle> left = processes.stopAll();
+        processes.close();
+        RunFiles.keepLogs(directory, getClass().getSimpleName());
+        assertTrue(left.isEmpty(), () -> "processes left running after the teardown: " + left);
+    }
+
+    @Test
+    void runSucceedsDespiteTheLostExecutor() {
+        assertEquals(0, clusterRun.exitCode(), () -> "the run failed:\n" + clusterRun.tail());
+    }
+
+    @Test
+    void estimateEqualsTheCleanRun() throws IOException {
+        double clean = JobOutput.result(localOutput).get("estimate_nats").asDouble();
+        double survived = JobOutput.result(clusterOutput).get("estimate_nats").asDouble();
+        LOG.info("estimate_nats: clean run {}, run with a lost executor {}", clean, survived);
+
+        // Retried tasks draw the same batches from (seed, draw index, partition), rebuilt
+        // blocks hold the same rows in the same order, and partial sums merge in partition
+        // order: losing an executor changes no number.
+        assertEquals(Double.doubleToLongBits(clean), Double.doubleToLongBits(survived),
+                () -> "clean run " + clean + ", run with a lost executor " + survived);
+    }
+
+    @Test
+    void historyEqualsTheCleanRun() throws IOException {
+        List<String> clean = roundsWithoutTimes(localOutput);
+        List<String> survived = roundsWithoutTimes(clusterOutput);
+
+        // Every round sees the same batch and the same critic, as above.
+        assertEquals(ROUNDS, clean.size());
+        assertEquals(clean, survived);
+    }
+
+    @Test
+    void executorHoldingCachedBlocksWasLostMidRun() {
+        assertTrue(kill.runWasAlive() && kill.logRounds() < ROUNDS,
+                "the executor was killed after round " + kill.logRounds() + " of " + ROUNDS
+                        + ", not while the run was training");
+        assertFalse(kill.process().isAlive(), "the killed executor is still running");
+        assertFalse(kill.cachedBlocks().isEmpty(), "the killed executor held no cached block");
+
+        String driverLog = clusterRun.stderr();
+        assertTrue(driverLog.contains("Lost executor " + kill.executorId() + " "),
+                "the driver did not report executor " + kill.executorId() + " lost");
+    }
+
+    @Test
+    void lostBlocksWereRebuiltElsewhere() throws IOException {
+        Set<String> rebuilt = new LinkedHashSet<>();
+        for (Path worker : cluster.workerDirectories()) {
+            for (Path log : RunFiles.filesNamed(worker, "stderr")) {
+                if (!log.equals(kill.executorLog())) {
+                    rebuilt.addAll(cachedBlocks(log));
+                }
+            }
+        }
+        rebuilt.retainAll(kill.cachedBlocks());
+
+        // Every block is cached once while its executor lives; another executor stores one
+        // of the killed executor's blocks only when it rebuilt it from its lineage.
+        assertFalse(rebuilt.isEmpty(), "no other executor rebuilt any of the lost blocks "
+                + kill.cachedBlocks());
+    }
+
+    /**
+     * Waits until the driver has logged round {@link #KILL_AFTER_ROUND}, then kills with
+     * SIGKILL an executor that has cached blocks, the first Worker's if it has any, and waits
+     * for it to be gone.
+     */
+    private Kill killAnExecutorMidRun(SubmitRun.Started run) throws Exception {
+        long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+        while (lastLoggedRound(run.stderr()) < KILL_AFTER_ROUND) {
+            if (!run.process().isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the run did not reach round " + KILL_AFTER_ROUND
+                        + "; its log ends with:\n" + tail(run.stderr()));
+            }
+            Thread.sleep(200);
+        }
+        for (int worker = 0; worker < cluster.workerDirectories().size(); worker++) {
+            for (ProcessHandle executor : cluster.executorsOf(worker)) {
+                List<String> args = List.of(executor.info().arguments().orElse(new String[0]));
+                String executorId = argument(args, "--executor-id");
+                Path log = cluster.workerDirectories().get(worker)
+                        .resolve(argument(args, "--app-id")).resolve(executorId)
+                        .resolve("stderr");
+                Set<String> blocks = cachedBlocks(log);
+                if (blocks.isEmpty()) {
+                    continue;
+                }
+                int logRounds = lastLoggedRound(run.stderr());
+                boolean runWasAlive = run.process().isAlive();
+                executor.destroyForcibly();
+                executor.onExit().get(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                return new Kill(executor, worker, executorId, log, logRounds, runWasAlive,
+                        blocks);
+            }
+        }
+        throw new IllegalStateException("no executor of the cluster holds a cached block");
+    }
+
+    private static int lastLoggedRound(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        Matcher matcher = ROUND_LINE.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        int last = 0;
+        while (matcher.find()) {
+            last = Math.max(last, Integer.parseInt(matcher.group(1)));
+        }
+        return last;
+    }
+
+    private static Set<String> cachedBlocks(Path executorLog) throws IOException {
+        Set<String> blocks = new LinkedHashSet<>();
+        if (Files.exists(executorLog)) {
+            Matcher matcher = CACHED_BLOCK.matcher(
+                    Files.readString(executorLog, StandardCharsets.UTF_8));
+            while (matcher.find()) {
+                blocks.add(matcher.group(1));
+            }
+        }
+        return blocks;
+    }
+
+    /** The value after {@code name} in an executor's command line. */
+    private static String argument(List<String> args, String name) {
+        int index = args.indexOf(name);
+        if (index < 0 || index + 1 >= args.size()) {
+            throw new IllegalStateException("no " + name + " in the executor's command line "
+                    + args);
+        }
+        return args.get(index + 1);
+    }
+
+    /** The rows of history.csv without their wall times, which differ from run to run. */
+    private static List<String> roundsWithoutTimes(Path output) throws IOException {
+        List<String> rounds = new ArrayList<>();
+        for (String row : JobOutput.historyRows(Files.readString(output.resolve("history.csv"),
+                StandardCharsets.UTF_8))) {
+            String[] fields = row.split(",", -1);
+            // round_millis is the seventh column.
+            fields[6] = "";
+            rounds.add(String.join(",", fields));
+        }
+        return rounds;
+    }
+
+    private static String tail(Path log) throws IOException {
+        String content = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        return content.substring(Math.max(0, content.length() - 4000));
+    }
+
+    private static List<String> jobArgs(Path jobJar, Path config, Path output) {
+        return List.of("--jar", jobJar.toString(), "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.files.maxPartitionBytes=" + INPUT_SPLIT_BYTES,
+                "estimate", config.toString(), "--set", "output.path=" + output.toUri());
+    }
+}
