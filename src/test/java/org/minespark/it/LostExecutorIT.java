@@ -79,8 +79,8 @@ class LostExecutorIT {
     @BeforeAll
     void runCleanlyAndWithAnExecutorKilled(@TempDir Path temporary) throws Exception {
         directory = temporary;
-        Path classpathFile = Path.of(System.getProperty("mine.classpathFile"));
-        Path jobJar = Path.of(System.getProperty("mine.jobJar"));
+        Path classpathFile = Path.of(System.getProperty("minespark.classpathFile"));
+        Path jobJar = Path.of(System.getProperty("minespark.jobJar"));
         Path submitDir = Path.of(System.getProperty("minespark.submitDir"));
         List<String> jvmOptions = SparkDistribution.splitOptions(
                 System.getProperty("minespark.jvmOptions", ""));
