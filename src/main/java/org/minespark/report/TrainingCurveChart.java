@@ -76,11 +76,13 @@ public final class TrainingCurveChart {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        // Labels at opposite ends, so that they stay apart when the two lines nearly meet.
         plot.addRangeMarker(marker(heldoutNats, new Color(0, 140, 70),
-                String.format(java.util.Locale.ROOT, "held-out estimate %.3f", heldoutNats)));
+                String.format(java.util.Locale.ROOT, "held-out estimate %.3f", heldoutNats),
+                true));
         if (trueMiNats != null) {
             plot.addRangeMarker(marker(trueMiNats, Color.DARK_GRAY,
-                    String.format(java.util.Locale.ROOT, "true MI %.3f", trueMiNats)));
+                    String.format(java.util.Locale.ROOT, "true MI %.3f", trueMiNats), false));
         }
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setTitle(new TextTitle(title));
@@ -88,13 +90,15 @@ public final class TrainingCurveChart {
         return png(chart);
     }
 
-    private static ValueMarker marker(double value, Color color, String label) {
+    private static ValueMarker marker(double value, Color color, String label, boolean right) {
         ValueMarker marker = new ValueMarker(value, color, new BasicStroke(1.5f,
                 BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
         marker.setLabel(label);
         marker.setLabelPaint(color);
-        marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
-        marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
+        marker.setLabelAnchor(right ? org.jfree.chart.ui.RectangleAnchor.BOTTOM_RIGHT
+                : org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+        marker.setLabelTextAnchor(right ? org.jfree.chart.ui.TextAnchor.TOP_RIGHT
+                : org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
         return marker;
     }
 
