@@ -147,20 +147,4 @@ public final class SyntheticData {
             return null;
         }
     }
-
-    /** The true MI recorded beside a dataset, or null when there is none. */
-    public static Double readTrueMi(SparkSession spark, String dataPath) {
-        try {
-            Path path = new Path(dataPath, TRUTH_FILE);
-            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(path)) {
-                return null;
-            }
-            try (var in = fs.open(path)) {
-                return new ObjectMapper().readTree(in).path("true_mi_nats").asDouble();
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
-    }
 }
