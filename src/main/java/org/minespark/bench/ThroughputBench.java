@@ -25,6 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * runs them) at several batch sizes, the floating-point rate that implies, and beside it the
  * single-precision matrix-product rate of the same ND4J backend in the same process.
  *
+ * <p>Batches larger than {@code mine.train.chunk-rows} are fed in chunks of that many rows,
+ * as a round task feeds them; the table also gives the rate of one chunk of the whole batch.
+ *
  * <p>FLOPs per row: 2 * sum(in * out) forward, the same for the weight gradients, and the
  * same again for the input gradients of every layer but the first. Activations and biases
  * are left out, so the rate is a slight underestimate.
@@ -32,8 +35,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * ThroughputBench [--batches 256,1024,...] [--seconds S] [--torch FILE] [--set key=value]...
  * </pre>
- * Batches above {@code mine.train.chunk-rows} are also timed as a round task feeds them: in
- * chunks of that many rows.
  * {@code --torch} names a file of "batch rows_per_second" lines from the same critic in
  * PyTorch; the table then gives the ratio.
  */
@@ -76,18 +77,20 @@ public final class ThroughputBench {
         System.out.println();
         int chunkRows = settings.train.chunkRows();
         System.out.println("| batch (joint + marginal rows) | rows/s | GFLOP/s | % of square "
-                + "sgemm | % of layer sgemm | rows/s in chunks of " + chunkRows + " |"
+                + "sgemm | % of layer sgemm | rows/s as one chunk |"
                 + (torch.isEmpty() ? "" : " PyTorch rows/s | ratio |"));
         System.out.println("|---:|---:|---:|---:|---:|---:|" + (torch.isEmpty() ? ""
                 : "---:|---:|"));
         for (int batch : batches) {
-            double rowsPerSecond = criticRate(spec, params, batch, batch, dimension, seconds);
-            double chunkedRate = batch <= chunkRows ? rowsPerSecond
-                    : criticRate(spec, params, batch, chunkRows, dimension, seconds);
+            // As a round task evaluates a batch: in chunks of at most chunk-rows rows.
+            double rowsPerSecond = criticRate(spec, params, batch, Math.min(batch, chunkRows),
+                    dimension, seconds);
+            double oneChunkRate = batch <= chunkRows ? rowsPerSecond
+                    : criticRate(spec, params, batch, batch, dimension, seconds);
             double flops = rowsPerSecond * flopsPerRow;
             String line = BenchSupport.format("| %d + %d | %.0f | %.1f | %.0f%% | %.0f%% | %.0f |",
                     batch, batch, rowsPerSecond, flops / 1e9, 100 * flops / squareRate,
-                    100 * flops / layerRate, chunkedRate);
+                    100 * flops / layerRate, oneChunkRate);
             Double torchRate = torch.get(batch);
             if (!torch.isEmpty()) {
                 line += torchRate == null ? " - | - |" : BenchSupport.format(" %.0f | %.2f |",
@@ -140,7 +143,9 @@ public final class ThroughputBench {
         INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
         INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
         INDArray c = Nd4j.create(DataType.FLOAT, m, n);
-        return 2.0 * m * k * n / medianSeconds(() -> a.mmuli(b, c), seconds);
+        // The call the critic kernel makes, into a preallocated result.
+        return 2.0 * m * k * n / medianSeconds(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0),
+                seconds);
     }
 
     /**

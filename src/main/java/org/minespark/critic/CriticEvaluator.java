@@ -1,30 +1,25 @@
 package org.minespark.critic;
 
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.minespark.data.RowPairs;
 import org.minespark.data.ShardBlock;
 import org.minespark.estimate.Objective;
 import org.minespark.estimate.PartialSums;
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Evaluates the critic on one partition's rows and returns their {@link PartialSums}.
  *
- * <p>Rows go through the network in chunks of at most {@code chunkRows}. For the joint rows
+ * <p>Rows go through the critic in chunks of at most {@code chunkRows}. For the joint rows
  * the backward pass is seeded with ones, which gives the sum of grad T over the chunk; for
  * the marginal rows it is seeded with exp(T - m), m the chunk's largest T, which gives the
  * shifted sum of exp(T) grad T. Chunks merge by the log-sum-exp rule of PartialSums.
- * Sums within a chunk are single precision (the network's matrix products); across chunks
- * they are double.
+ * Sums within a chunk are single precision (the matrix products); across chunks they are
+ * double.
  *
- * <p>Uses a pooled network per call, so concurrent tasks in one JVM are safe. ND4J's thread
- * counts are set to the task's cores first (see {@link NativeThreads}), so that the sums do
- * not depend on where the task runs.
+ * <p>Uses a pooled {@link CriticKernel} per call, so concurrent tasks in one JVM are safe.
+ * ND4J's thread counts are set to the task's cores first (see {@link NativeThreads}), so
+ * that the sums do not depend on where the task runs.
  */
 public final class CriticEvaluator {
 
@@ -42,57 +37,61 @@ public final class CriticEvaluator {
                                        RowPairs pairs, int chunkRows, boolean withGradient,
                                        Objective objective) {
         NativeThreads.matchTask();
-        MultiLayerNetwork network = CriticPool.borrow(spec);
-        try {
-            network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
-            PartialSums sums = new PartialSums(withGradient ? params.length : 0,
-                    objective != null);
-            int inputDim = spec.inputDim();
-            for (int start = 0; start < pairs.size(); start += chunkRows) {
-                int count = Math.min(chunkRows, pairs.size() - start);
-                float[] jointInput = new float[count * inputDim];
-                float[] marginalInput = new float[count * inputDim];
-                for (int r = 0; r < count; r++) {
-                    int row = pairs.jointRows()[start + r];
-                    block.copyJointRow(row, jointInput, r * inputDim);
-                    block.copyMarginalRow(row, pairs.partners()[start + r], marginalInput,
-                            r * inputDim);
+        PartialSums sums = new PartialSums(withGradient ? params.length : 0,
+                objective != null);
+        if (pairs.size() > 0) {
+            CriticKernel kernel = CriticPool.borrow(spec, chunkRows);
+            try {
+                kernel.setParameters(params);
+                for (int start = 0; start < pairs.size(); start += chunkRows) {
+                    int count = Math.min(chunkRows, pairs.size() - start);
+                    addJointChunk(kernel, sums, block, pairs, start, count, withGradient);
+                    addMarginalChunk(kernel, sums, block, pairs, start, count, withGradient);
                 }
-                addJointChunk(network, sums, jointInput, count, inputDim, withGradient);
-                addMarginalChunk(network, sums, marginalInput, count, inputDim, withGradient);
+            } finally {
+                CriticPool.release(spec, kernel);
             }
-            if (objective != null) {
-                sums.closeShard(objective);
-            }
-            return sums;
-        } finally {
-            CriticPool.release(spec, network);
         }
+        if (objective != null) {
+            sums.closeShard(objective);
+        }
+        return sums;
     }
 
-    /** Critic outputs T for {@code count} rows of {@code input} (row-major, inputDim wide). */
-    public static float[] outputs(MultiLayerNetwork network, float[] input, int count,
-                                  int inputDim) {
-        INDArray in = Nd4j.create(input, new long[] {count, inputDim}, 'c');
-        return network.output(in, false).reshape(count).toFloatVector();
+    /**
+     * Critic outputs T for {@code count} rows of {@code input} (row-major, the kernel's input
+     * width per row), at most the kernel's capacity.
+     */
+    public static float[] outputs(CriticKernel kernel, float[] input, int count) {
+        kernel.inputBuffer().put(input, 0, count * kernel.inputDim());
+        return kernel.forward(count);
     }
 
-    private static void addJointChunk(MultiLayerNetwork network, PartialSums sums, float[] input,
-                                      int count, int inputDim, boolean withGradient) {
+    private static void addJointChunk(CriticKernel kernel, PartialSums sums, ShardBlock block,
+                                      RowPairs pairs, int start, int count,
+                                      boolean withGradient) {
+        FloatBuffer input = kernel.inputBuffer();
+        for (int r = start; r < start + count; r++) {
+            block.putJointRow(pairs.jointRows()[r], input);
+        }
+        float[] values = kernel.forward(count);
         if (!withGradient) {
-            sums.addJoint(outputs(network, input, count, inputDim), count, new float[0]);
+            sums.addJoint(values, count, new float[0]);
             return;
         }
-        float[] values = forward(network, input, count, inputDim);
-        INDArray seed = Nd4j.ones(DataType.FLOAT, count, 1);
-        sums.addJoint(values, count, backward(network, seed));
+        float[] seeds = new float[count];
+        Arrays.fill(seeds, 1f);
+        sums.addJoint(values, count, kernel.backward(seeds));
     }
 
-    private static void addMarginalChunk(MultiLayerNetwork network, PartialSums sums,
-                                         float[] input, int count, int inputDim,
-                                         boolean withGradient) {
-        float[] values = withGradient ? forward(network, input, count, inputDim)
-                : outputs(network, input, count, inputDim);
+    private static void addMarginalChunk(CriticKernel kernel, PartialSums sums,
+                                         ShardBlock block, RowPairs pairs, int start,
+                                         int count, boolean withGradient) {
+        FloatBuffer input = kernel.inputBuffer();
+        for (int r = start; r < start + count; r++) {
+            block.putMarginalRow(pairs.jointRows()[r], pairs.partners()[r], input);
+        }
+        float[] values = kernel.forward(count);
         double shift = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
             shift = Math.max(shift, values[i]);
@@ -105,21 +104,6 @@ public final class CriticEvaluator {
         for (int i = 0; i < count; i++) {
             weights[i] = (float) Math.exp(values[i] - shift);
         }
-        INDArray seed = Nd4j.create(weights, new long[] {count, 1}, 'c');
-        sums.addMarginal(values, count, shift, backward(network, seed));
-    }
-
-    private static float[] forward(MultiLayerNetwork network, float[] input, int count,
-                                   int inputDim) {
-        network.setInput(Nd4j.create(input, new long[] {count, inputDim}, 'c'));
-        java.util.List<INDArray> activations = network.feedForward(true, false);
-        return activations.get(activations.size() - 1).reshape(count).toFloatVector();
-    }
-
-    /** Sum over the chunk of seed_i * grad T_i; copied out of DL4J's reused gradient view. */
-    private static float[] backward(MultiLayerNetwork network, INDArray seed) {
-        Pair<Gradient, INDArray> result =
-                network.backpropGradient(seed, LayerWorkspaceMgr.noWorkspaces());
-        return result.getFirst().gradient().toFloatVector();
+        sums.addMarginal(values, count, shift, kernel.backward(weights));
     }
 }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.NoOp;
 
@@ -26,6 +27,8 @@ public final class CriticSpec implements Serializable {
 
     private final int xDim;
     private final int zDim;
+    private final List<Integer> hiddenLayers;
+    private final String activation;
     private final String configurationJson;
 
     public CriticSpec(int xDim, int zDim, List<Integer> hiddenLayers, String activation,
@@ -36,6 +39,8 @@ public final class CriticSpec implements Serializable {
         }
         this.xDim = xDim;
         this.zDim = zDim;
+        this.hiddenLayers = List.copyOf(hiddenLayers);
+        this.activation = activation;
         this.configurationJson = configuration(xDim + zDim, hiddenLayers, activation, seed)
                 .toJson();
     }
@@ -83,6 +88,16 @@ public final class CriticSpec implements Serializable {
     /** The initial flat parameters, in DL4J's parameter order. */
     public float[] initialParameters() {
         return newNetwork().params().toFloatVector();
+    }
+
+    /** Widths of the hidden layers, input side first. */
+    public List<Integer> hiddenLayers() {
+        return hiddenLayers;
+    }
+
+    /** The hidden layers' activation function, as DL4J computes it. */
+    public IActivation activationFunction() {
+        return activationOf(activation).getActivationFunction();
     }
 
     public int xDim() {

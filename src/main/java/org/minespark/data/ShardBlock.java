@@ -1,6 +1,7 @@
 package org.minespark.data;
 
 import java.io.Serializable;
+import java.nio.FloatBuffer;
 
 /**
  * One partition's rows, packed once into primitive arrays and cached for all rounds.
@@ -68,6 +69,18 @@ public final class ShardBlock implements Serializable {
     public void copyMarginalRow(int row, int partner, float[] target, int offset) {
         System.arraycopy(x, row * xDim, target, offset, xDim);
         System.arraycopy(partnerZ, partner * zDim, target, offset + xDim, zDim);
+    }
+
+    /** Appends [x_row, z_row] to {@code target} at its position. */
+    public void putJointRow(int row, FloatBuffer target) {
+        target.put(x, row * xDim, xDim);
+        target.put(z, row * zDim, zDim);
+    }
+
+    /** Appends [x_row, partner z] to {@code target} at its position. */
+    public void putMarginalRow(int row, int partner, FloatBuffer target) {
+        target.put(x, row * xDim, xDim);
+        target.put(partnerZ, partner * zDim, zDim);
     }
 
     public int rowTag(int row) {

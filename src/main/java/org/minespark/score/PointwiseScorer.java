@@ -2,7 +2,6 @@ package org.minespark.score;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -16,13 +15,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.minespark.config.ColumnPair;
 import org.minespark.config.MineSettings.InputSettings;
 import org.minespark.critic.CriticEvaluator;
+import org.minespark.critic.CriticKernel;
 import org.minespark.critic.CriticMetadata;
 import org.minespark.critic.CriticPool;
 import org.minespark.critic.CriticSpec;
+import org.minespark.critic.NativeThreads;
 import org.minespark.data.DatasetLoader;
 import org.minespark.data.LoadedData;
 import org.minespark.data.PreparedData;
@@ -32,7 +32,6 @@ import org.minespark.data.Standardization;
 import org.minespark.estimate.HeldOutEstimate;
 import org.minespark.train.SplitEvaluator;
 import org.minespark.UserError;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Pointwise mutual information of each record under a trained critic T:
@@ -118,7 +117,7 @@ public final class PointwiseScorer {
     private record ChunkScorer(CriticSpec spec, Standardization standardization, int xDim,
                                int zDim, int keys, double logMeanExp) implements Serializable {
 
-        List<Row> score(MultiLayerNetwork network, List<Row> chunk) {
+        List<Row> score(CriticKernel kernel, List<Row> chunk) {
             int width = xDim + zDim;
             float[] input = new float[chunk.size() * width];
             boolean[] usable = new boolean[chunk.size()];
@@ -132,8 +131,7 @@ public final class PointwiseScorer {
                     count++;
                 }
             }
-            float[] t = count == 0 ? new float[0] : CriticEvaluator.outputs(network,
-                    Arrays.copyOf(input, count * width), count, width);
+            float[] t = count == 0 ? new float[0] : CriticEvaluator.outputs(kernel, input, count);
             List<Row> out = new ArrayList<>(chunk.size());
             int next = 0;
             for (int i = 0; i < chunk.size(); i++) {
@@ -154,22 +152,23 @@ public final class PointwiseScorer {
 
     /**
      * A partition's scored rows, computed one chunk at a time so that a task holds one chunk,
-     * not its partition. Returns its pooled network when the partition is exhausted.
+     * not its partition. Returns its pooled kernel when the partition is exhausted.
      */
     private static final class ScoredRows implements Iterator<Row> {
 
         private final Iterator<Row> source;
         private final ChunkScorer scorer;
         private final int chunkRows;
-        private MultiLayerNetwork network;
+        private CriticKernel kernel;
         private Iterator<Row> ready = Collections.emptyIterator();
 
         ScoredRows(Iterator<Row> source, ChunkScorer scorer, float[] params, int chunkRows) {
             this.source = source;
             this.scorer = scorer;
             this.chunkRows = chunkRows;
-            this.network = CriticPool.borrow(scorer.spec());
-            network.setParams(Nd4j.createFromArray(params).reshape(1, params.length));
+            NativeThreads.matchTask();
+            this.kernel = CriticPool.borrow(scorer.spec(), chunkRows);
+            kernel.setParameters(params);
         }
 
         @Override
@@ -179,11 +178,11 @@ public final class PointwiseScorer {
                 while (chunk.size() < chunkRows && source.hasNext()) {
                     chunk.add(source.next());
                 }
-                ready = scorer.score(network, chunk).iterator();
+                ready = scorer.score(kernel, chunk).iterator();
             }
-            if (!ready.hasNext() && network != null) {
-                CriticPool.release(scorer.spec(), network);
-                network = null;
+            if (!ready.hasNext() && kernel != null) {
+                CriticPool.release(scorer.spec(), kernel);
+                kernel = null;
             }
             return ready.hasNext();
         }
