@@ -32,16 +32,47 @@ public final class RoundOverheadBench {
     private RoundOverheadBench() {
     }
 
-    /** Sums the executor run time of finished tasks. */
+    /**
+     * Sums the executor run time of finished tasks, and what else their time went to: task
+     * deserialisation, result serialisation, the wait between launch and the start of the
+     * run, and the driver's wait for the result after the task finished; and the time jobs
+     * took from submission to their end.
+     */
     static final class TaskTimeListener extends SparkListener {
         final AtomicLong runMillis = new AtomicLong();
+        final AtomicLong deserializeMillis = new AtomicLong();
+        final AtomicLong resultSerializeMillis = new AtomicLong();
+        final AtomicLong launchToEndMillis = new AtomicLong();
         final AtomicLong tasks = new AtomicLong();
+        final AtomicLong jobs = new AtomicLong();
+        final AtomicLong jobMillis = new AtomicLong();
+        private final java.util.Map<Integer, Long> jobStarts =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
         public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
             if (taskEnd.taskMetrics() != null) {
                 runMillis.addAndGet(taskEnd.taskMetrics().executorRunTime());
+                deserializeMillis.addAndGet(taskEnd.taskMetrics().executorDeserializeTime());
+                resultSerializeMillis.addAndGet(
+                        taskEnd.taskMetrics().resultSerializationTime());
+                launchToEndMillis.addAndGet(taskEnd.taskInfo().finishTime()
+                        - taskEnd.taskInfo().launchTime());
                 tasks.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+            jobStarts.put(jobStart.jobId(), jobStart.time());
+        }
+
+        @Override
+        public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd jobEnd) {
+            Long start = jobStarts.remove(jobEnd.jobId());
+            if (start != null) {
+                jobMillis.addAndGet(jobEnd.time() - start);
+                jobs.incrementAndGet();
             }
         }
     }
@@ -88,6 +119,19 @@ public final class RoundOverheadBench {
                 BenchSupport.median(roundMillis), outcome.rounds() / wallSeconds,
                 rowsPerRound * outcome.rounds() / wallSeconds, taskSeconds
                         / (slots * wallSeconds), 100 * overhead));
+        double perRound = 1.0 / outcome.rounds();
+        double tasks = Math.max(listener.tasks.get(), 1);
+        System.out.println();
+        System.out.println("| per round, ms | wall | jobs (submit to end) | outside jobs | per task:"
+                + " launch to end | deserialise | run | serialise result |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println(BenchSupport.format("| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f"
+                        + " | %.2f |", label, 1000 * wallSeconds * perRound,
+                listener.jobMillis.get() * perRound,
+                1000 * wallSeconds * perRound - listener.jobMillis.get() * perRound,
+                listener.launchToEndMillis.get() / tasks,
+                listener.deserializeMillis.get() / tasks, listener.runMillis.get() / tasks,
+                listener.resultSerializeMillis.get() / tasks));
         data.unpersist();
         spark.stop();
     }

@@ -16,12 +16,17 @@ public final class AdamAscent {
     private final Adam config;
     private final INDArray state;
     private final GradientUpdater<?> updater;
+    // Reused for every step: ND4J's off-heap allocations cost more than the step itself.
+    private final INDArray update;
+    private final INDArray current;
     private int iteration;
 
     public AdamAscent(double learningRate, int paramCount) {
         this.config = new Adam(learningRate);
         this.state = Nd4j.zeros(DataType.FLOAT, 1, config.stateSize(paramCount));
         this.updater = config.instantiate(state, true);
+        this.update = Nd4j.create(DataType.FLOAT, 1, paramCount);
+        this.current = Nd4j.create(DataType.FLOAT, 1, paramCount);
     }
 
     /** Returns the parameters after one ascent step along {@code gradient}. */
@@ -30,10 +35,13 @@ public final class AdamAscent {
         for (int i = 0; i < gradient.length; i++) {
             descent[i] = (float) -gradient[i];
         }
-        INDArray update = Nd4j.createFromArray(descent).reshape(1, descent.length);
+        update.data().asNioFloat().put(descent);
         updater.applyUpdater(update, iteration++, 0);
-        INDArray next = Nd4j.createFromArray(params).reshape(1, params.length).subi(update);
-        return next.toFloatVector();
+        current.data().asNioFloat().put(params);
+        current.subi(update);
+        float[] next = new float[params.length];
+        current.data().asNioFloat().get(next);
+        return next;
     }
 
     public double learningRate() {

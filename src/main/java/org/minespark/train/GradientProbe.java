@@ -1,7 +1,5 @@
 package org.minespark.train;
 
-import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -51,8 +49,7 @@ public final class GradientProbe {
             RoundTask.Setup setup = new RoundTask.Setup(spec, seed, shares, chunkRows,
                     trackShards ? Objective.DV : null, FaultInjection.none());
             RoundTask task = new RoundTask(setup, bcParams, drawIndex, 0);
-            return TreeMerge.merge(blocks.mapPartitionsWithIndex(task, true), PartialSums::merge,
-                    treeDepth);
+            return TreeMerge.merge(blocks, task, PartialSums::merge, treeDepth);
         } finally {
             bcParams.destroy();
         }
@@ -65,8 +62,8 @@ public final class GradientProbe {
         long runSeed = seed;
         int chunk = chunkRows;
         try {
-            JavaRDD<PartialSums> perPartition = blocks.mapPartitionsWithIndex(
-                    (Integer partition, Iterator<ShardBlock> it) -> {
+            TreeMerge.PartitionValue<ShardBlock, PartialSums> value =
+                    (partition, it) -> {
                         PartialSums sums = new PartialSums(0, false);
                         while (it.hasNext()) {
                             ShardBlock block = it.next();
@@ -75,9 +72,9 @@ public final class GradientProbe {
                             sums.merge(CriticEvaluator.evaluate(critic, bcParams.value(), block,
                                     pairs, chunk, false, null));
                         }
-                        return List.of(sums).iterator();
-                    }, true);
-            return TreeMerge.merge(perPartition, PartialSums::merge, treeDepth);
+                        return sums;
+                    };
+            return TreeMerge.merge(blocks, value, PartialSums::merge, treeDepth);
         } finally {
             bcParams.destroy();
         }

@@ -2,8 +2,6 @@ package org.minespark.train;
 
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.minespark.critic.CriticEvaluator;
 import org.minespark.critic.CriticSpec;
@@ -12,6 +10,7 @@ import org.minespark.data.RowPairs;
 import org.minespark.data.ShardBlock;
 import org.minespark.estimate.Objective;
 import org.minespark.estimate.PartialSums;
+import org.minespark.spark.TreeMerge;
 
 /**
  * One partition's work in one round: draw the partition's share of the batch from (seed,
@@ -19,7 +18,7 @@ import org.minespark.estimate.PartialSums;
  * return the partial sums. The result depends on nothing else, so a retried task returns the
  * same sums.
  */
-final class RoundTask implements Function2<Integer, Iterator<ShardBlock>, Iterator<PartialSums>> {
+final class RoundTask implements TreeMerge.PartitionValue<ShardBlock, PartialSums> {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,18 +50,21 @@ final class RoundTask implements Function2<Integer, Iterator<ShardBlock>, Iterat
     }
 
     @Override
-    public Iterator<PartialSums> call(Integer partition, Iterator<ShardBlock> blocks) {
+    public PartialSums compute(int partition, Iterator<ShardBlock> blocks) {
         setup.faults().inRoundTask(round);
         float[] params = bcParams.value();
-        boolean local = setup.shardObjective() != null;
-        PartialSums sums = new PartialSums(params.length, local);
+        PartialSums sums = null;
         while (blocks.hasNext()) {
             ShardBlock block = blocks.next();
             RowPairs pairs = BatchDraw.draw(block, setup.seed(), drawIndex, partition,
                     setup.shares()[partition]);
-            sums.merge(CriticEvaluator.evaluate(setup.spec(), params, block, pairs,
-                    setup.chunkRows(), true, setup.shardObjective()));
+            PartialSums blockSums = CriticEvaluator.evaluate(setup.spec(), params, block, pairs,
+                    setup.chunkRows(), true, setup.shardObjective());
+            sums = sums == null ? blockSums : sums.merge(blockSums);
         }
-        return List.of(sums).iterator();
+        if (sums == null) {
+            sums = new PartialSums(params.length, setup.shardObjective() != null);
+        }
+        return sums;
     }
 }

@@ -1,7 +1,5 @@
 package org.minespark.train;
 
-import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -49,8 +47,8 @@ public final class SplitEvaluator {
                                    int marginalDraws, int chunkRows, int treeDepth) {
         Broadcast<float[]> bcParams = jsc.broadcast(params);
         try {
-            JavaRDD<PartialSums> perPartition = blocks.mapPartitionsWithIndex(
-                    (Integer partition, Iterator<ShardBlock> it) -> {
+            TreeMerge.PartitionValue<ShardBlock, PartialSums> value =
+                    (partition, it) -> {
                         PartialSums sums = new PartialSums(0, false);
                         float[] values = bcParams.value();
                         while (it.hasNext()) {
@@ -64,9 +62,9 @@ public final class SplitEvaluator {
                                 sums.merge(draw == 0 ? drawSums : drawSums.marginalOnly());
                             }
                         }
-                        return List.of(sums).iterator();
-                    }, true);
-            return TreeMerge.merge(perPartition, PartialSums::merge, treeDepth);
+                        return sums;
+                    };
+            return TreeMerge.merge(blocks, value, PartialSums::merge, treeDepth);
         } finally {
             bcParams.destroy();
         }

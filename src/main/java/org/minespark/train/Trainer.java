@@ -13,11 +13,13 @@ import org.minespark.config.MineSettings.TestingSettings;
 import org.minespark.config.MineSettings.TrainSettings;
 import org.minespark.critic.CriticSpec;
 import org.minespark.data.PreparedData;
+import org.minespark.data.ShardBlock;
 import org.minespark.estimate.Denominator;
 import org.minespark.estimate.GradientRule;
 import org.minespark.estimate.Objective;
 import org.minespark.estimate.PartialSums;
 import org.minespark.estimate.RoundStep;
+import org.minespark.spark.CachedBlocks;
 import org.minespark.spark.TreeMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Rebuilds of lost training blocks within one round before the round fails. */
+    private static final int MAX_BLOCK_REBUILDS = 3;
 
     private final JavaSparkContext jsc;
     private final PreparedData data;
@@ -57,6 +61,8 @@ public final class Trainer {
     private CheckpointStore checkpoints;
     private Map<String, String> resultSettings = Map.of();
     private Checkpoint resumeFrom;
+    // The training blocks without their lineage, which every round's tasks would receive.
+    private JavaRDD<ShardBlock> trainBlocks;
 
     // The run's state, all of which a checkpoint holds.
     private GradientRule rule;
@@ -138,6 +144,7 @@ public final class Trainer {
 
     public Outcome train() {
         start();
+        trainBlocks = CachedBlocks.of(data.train());
         RoundTask.Setup setup = new RoundTask.Setup(spec, seed,
                 BatchShares.of(data.trainCounts(), settings.batchRows(),
                         settings.batchFraction()),
@@ -216,16 +223,29 @@ public final class Trainer {
                 round, drawIndex, adam.learningRate());
     }
 
-    /** One attempt at the next round: its merged partial sums. */
+    /**
+     * One attempt at the next round: its merged partial sums. When cached training blocks
+     * were lost with their executor, they are rebuilt from the input and the round runs
+     * again with the same draws, so the loss changes nothing but the time.
+     */
     private PartialSums evaluateBatch(RoundTask.Setup setup, int attempt) {
-        Broadcast<float[]> bcParams = jsc.broadcast(
-                faults.broadcastParams(params, round + 1, attempt));
-        RoundTask task = new RoundTask(setup, bcParams, drawIndex++, round + 1);
-        try {
-            JavaRDD<PartialSums> perPartition = data.train().mapPartitionsWithIndex(task, true);
-            return TreeMerge.merge(perPartition, PartialSums::merge, settings.treeDepth());
-        } finally {
-            bcParams.destroy();
+        long roundDraw = drawIndex++;
+        for (int rebuilds = 0; ; rebuilds++) {
+            Broadcast<float[]> bcParams = jsc.broadcast(
+                    faults.broadcastParams(params, round + 1, attempt));
+            RoundTask task = new RoundTask(setup, bcParams, roundDraw, round + 1);
+            try {
+                return TreeMerge.merge(trainBlocks, task, PartialSums::merge,
+                        settings.treeDepth());
+            } catch (Exception e) {
+                if (rebuilds >= MAX_BLOCK_REBUILDS || !CachedBlocks.rebuildIfMissing(trainBlocks)) {
+                    throw e;
+                }
+                LOG.warn("Round {}: cached training blocks were lost (an executor was lost); "
+                        + "rebuilt them from the input and running the round again", round + 1);
+            } finally {
+                bcParams.destroy();
+            }
         }
     }
 
