@@ -2,7 +2,8 @@
 # Critic throughput (rows/s, forward + backward, joint + marginal) at batch 256 to 65536 with
 # the achieved FLOP/s beside ND4J's single-precision matrix-product rate, measured in the
 # same run; the same critic in PyTorch when Debian's python3-torch is installed; then Spark's
-# overhead per round at the default settings and the rounds per second at a small batch.
+# overhead per round at the default settings, and at smaller and larger batches (rounds per
+# second where overhead dominates, and the batch where it stops dominating).
 #
 #   bench/speed.sh
 #
@@ -20,7 +21,7 @@ bench_machine
 echo
 echo "## Critic throughput ($THREADS thread, one process)"
 TORCH_FILE="$(mktemp)"
-trap 'rm -f "$TORCH_FILE"' EXIT
+trap 'rm -f "$TORCH_FILE" "$TORCH_FILE.overhead"' EXIT
 # Debian's python3-torch installs into the system interpreter, which may not be first on PATH.
 PYTHON=""
 for candidate in python3 /usr/bin/python3; do
@@ -44,6 +45,15 @@ echo "## Spark overhead per round"
 DATA="$(bench_generate 4 none "${BENCH_ROWS:-100000}")"
 mapfile -t INPUT < <(bench_input "$DATA")
 bench_run "local[*]" RoundOverheadBench --label "default settings" "${INPUT[@]}" \
-    --set train.rounds=100
-bench_run "local[*]" RoundOverheadBench --label "batch-rows 64" "${INPUT[@]}" \
-    --set train.rounds=300 --set train.batch-rows=64 | tail -n 1
+    --set train.rounds=100 > "$TORCH_FILE.overhead"
+# The summary lines of the other batch sizes: where the fixed cost of a round stops
+# dominating.
+head -n 3 "$TORCH_FILE.overhead"
+for size_rounds in 64:300 8192:50 32768:20; do
+    bench_run "local[*]" RoundOverheadBench --label "batch-rows ${size_rounds%%:*}" \
+        "${INPUT[@]}" --set train.rounds="${size_rounds##*:}" \
+        --set train.batch-rows="${size_rounds%%:*}" | grep -m1 "| local"
+done
+echo
+tail -n 3 "$TORCH_FILE.overhead"
+rm -f "$TORCH_FILE.overhead"

@@ -104,8 +104,11 @@ public final class AccuracyBench {
                     "input.x-columns=" + columns.split(";")[0],
                     "input.z-columns=" + columns.split(";")[1]);
             LoadedData loaded = DatasetLoader.load(spark, base.input, base.train.treeDepth());
+            // A validation split only when early stopping needs one, as the estimate
+            // command does; every variant trains on the same split.
             PreparedData data = ShardBuilder.prepare(loaded, base.seed,
-                    base.split.heldoutFraction(), 0.0);
+                    base.split.heldoutFraction(),
+                    base.train.earlyStopping() ? base.split.validationFraction() : 0.0);
             StringBuilder line = new StringBuilder(BenchSupport.format("| %s %d-d, %d rows | "
                             + "%.2f |", truth.path("transform").asText(), d,
                     truth.path("rows").asLong(), truth.path("true_mi_nats").asDouble()));

@@ -3,11 +3,16 @@ package org.minespark.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.minespark.config.MineSettings;
 import org.minespark.critic.CriticEvaluator;
 import org.minespark.critic.CriticSpec;
@@ -50,8 +55,10 @@ public final class ThroughputBench {
         double seconds = Double.parseDouble(BenchSupport.option(args, "seconds", "3"));
         int dimension = Integer.parseInt(BenchSupport.option(args, "dimension", "20"));
         Map<Integer, Double> torch = readTorch(BenchSupport.option(args, "torch", ""));
+        int threadsInProcess = Integer.parseInt(BenchSupport.option(args, "threads-in-process",
+                "1"));
         MineSettings settings = BenchSupport.settings(BenchSupport.settingArguments(args,
-                "batches", "seconds", "dimension", "torch"));
+                "batches", "seconds", "dimension", "torch", "threads-in-process"));
         List<Integer> hidden = settings.critic.hiddenLayers();
         CriticSpec spec = new CriticSpec(dimension, dimension, hidden,
                 settings.critic.activation(), settings.seed);
@@ -97,6 +104,47 @@ public final class ThroughputBench {
                         torchRate, rowsPerSecond / torchRate);
             }
             System.out.println(line);
+        }
+        if (threadsInProcess > 1) {
+            System.out.println();
+            System.out.println("| batch | threads in one process | rows/s, sum of the threads "
+                    + "| rows/s per thread |");
+            System.out.println("|---:|---:|---:|---:|");
+            for (int batch : batches) {
+                double sum = concurrentRate(spec, params, batch, Math.min(batch, chunkRows),
+                        dimension, seconds, threadsInProcess);
+                System.out.println(BenchSupport.format("| %d + %d | %d | %.0f | %.0f |", batch,
+                        batch, threadsInProcess, sum, sum / threadsInProcess));
+            }
+        }
+    }
+
+    /**
+     * The summed rows per second of {@code threads} threads of this process evaluating the
+     * critic at once, each on its own batch and kernel, as concurrent tasks of one executor
+     * do.
+     */
+    static double concurrentRate(CriticSpec spec, float[] params, int batch, int chunkRows,
+                                 int dimension, double seconds, int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Double>> rates = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                rates.add(pool.submit(() -> criticRate(spec, params, batch, chunkRows,
+                        dimension, seconds)));
+            }
+            double sum = 0;
+            for (Future<Double> rate : rates) {
+                sum += rate.get();
+            }
+            return sum;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while timing the critic", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("timing the critic failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 

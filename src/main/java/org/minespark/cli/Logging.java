@@ -15,9 +15,26 @@ final class Logging {
     private Logging() {
     }
 
+    /**
+     * Sets the levels before the Spark session starts. Spark takes log4j's unconfigured
+     * default (no configuration file and the root logger at ERROR) as a sign that nobody set
+     * up logging and installs its own defaults, at INFO, while its context starts; so until
+     * {@link #afterSparkStarted} the root logger is set no stricter than WARN.
+     */
     static void apply(LogSettings settings) {
         Level library = Level.valueOf(settings.libraryLevel().toUpperCase(Locale.ROOT));
+        Configurator.setRootLevel(library.isMoreSpecificThan(Level.WARN) ? Level.WARN : library);
+        setNamedLevels(settings, library);
+    }
+
+    /** Sets the levels again once the Spark session runs, the root logger's included. */
+    static void afterSparkStarted(LogSettings settings) {
+        Level library = Level.valueOf(settings.libraryLevel().toUpperCase(Locale.ROOT));
         Configurator.setRootLevel(library);
+        setNamedLevels(settings, library);
+    }
+
+    private static void setNamedLevels(LogSettings settings, Level library) {
         for (String name : new String[] {"org.apache.spark", "org.apache.hadoop",
                 "org.deeplearning4j", "org.nd4j", "org.sparkproject", "org.apache.parquet",
                 "org.apache.orc"}) {

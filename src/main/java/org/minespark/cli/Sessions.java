@@ -45,7 +45,9 @@ final class Sessions implements AutoCloseable {
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing(DIRECT_RESULT_KEY, DIRECT_RESULT_SIZE);
-        return new Sessions(SparkSession.builder().config(conf).getOrCreate(), true);
+        SparkSession started = SparkSession.builder().config(conf).getOrCreate();
+        Logging.afterSparkStarted(settings.log);
+        return new Sessions(started, true);
     }
 
     SparkSession spark() {

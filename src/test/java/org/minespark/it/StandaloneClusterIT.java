@@ -98,7 +98,7 @@ class StandaloneClusterIT {
         localEnv.put("MINE_MASTER", "local[2]");
         localEnv.put("MINE_DRIVER_MEMORY", "1g");
         SubmitRun.Started local = SubmitRun.start(processes, submitDir, "local.sh", localEnv,
-                jobArgs(jobJar, config, localOutput), logs, "local");
+                jobArgs(jobJar, config, localOutput, "log.library-level=ERROR"), logs, "local");
 
         Path clusterDir = Files.createDirectories(directory.resolve("cluster"));
         long clusterStart = System.nanoTime();
@@ -128,6 +128,20 @@ class StandaloneClusterIT {
         processes.close();
         RunFiles.keepLogs(directory, getClass().getSimpleName());
         assertTrue(left.isEmpty(), () -> "processes left running after the teardown: " + left);
+    }
+
+    @Test
+    void libraryLinesStayAtTheRequestedLevel() {
+        // The local run asks for ERROR: Spark, which reads a root logger at ERROR as log4j's
+        // unconfigured default, must not put its own INFO defaults back while it starts.
+        String stderr = localRun.stderr();
+        for (String line : new String[] {" INFO SparkContext: ", " INFO Executor: ",
+                " INFO DAGScheduler: "}) {
+            assertFalse(stderr.contains(line), () -> "library INFO lines at level ERROR:\n"
+                    + localRun.tail());
+        }
+        assertTrue(stderr.contains(" INFO EstimateCommand: "),
+                () -> "mine-spark's own lines stay at mine.log.level:\n" + localRun.tail());
     }
 
     @Test
@@ -196,10 +210,16 @@ class StandaloneClusterIT {
         assertTrue(leaks.isEmpty(), () -> "the secret was written to " + leaks);
     }
 
-    private static List<String> jobArgs(Path jobJar, Path config, Path output) {
-        return List.of("--jar", jobJar.toString(), "--verbose",
+    private static List<String> jobArgs(Path jobJar, Path config, Path output,
+                                        String... settings) {
+        List<String> args = new ArrayList<>(List.of("--jar", jobJar.toString(), "--verbose",
                 "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET,
                 "--conf", "spark.ui.enabled=false",
-                "estimate", config.toString(), "--set", "output.path=" + output.toUri());
+                "estimate", config.toString(), "--set", "output.path=" + output.toUri()));
+        for (String setting : settings) {
+            args.add("--set");
+            args.add(setting);
+        }
+        return args;
     }
 }
