@@ -3,6 +3,11 @@
 # and prints the machine and its load beside every table. Sourced, not run.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The benchmark driver's heap: MINE_DRIVER_MEMORY when set, else 6g (read before
+# submit/common.sh gives it the job's smaller default).
+BENCH_DRIVER_MEMORY="${MINE_DRIVER_MEMORY:-6g}"
+# The launcher flags of a driver JVM (MINE_JAVA_OPENS).
+source "$BENCH_ROOT/submit/common.sh"
 BENCH_JAR="$BENCH_ROOT/target/mine-spark.jar"
 BENCH_CLASSPATH_FILE="$BENCH_ROOT/target/classpath.txt"
 # Generated data sets are kept here between runs.
@@ -39,24 +44,7 @@ bench_run() {
     if [[ -n "${BENCH_SPARK_CONF:-}" ]]; then
         extra=(--conf "$BENCH_SPARK_CONF")
     fi
-    local opens=(-XX:+IgnoreUnrecognizedVMOptions
-        --add-opens=java.base/java.lang=ALL-UNNAMED
-        --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-        --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-        --add-opens=java.base/java.io=ALL-UNNAMED
-        --add-opens=java.base/java.net=ALL-UNNAMED
-        --add-opens=java.base/java.nio=ALL-UNNAMED
-        --add-opens=java.base/java.util=ALL-UNNAMED
-        --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-        --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-        --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-        --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-        --add-opens=java.base/sun.security.action=ALL-UNNAMED
-        --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-        -Djdk.reflect.useDirectMethodHandle=false
-        -Dio.netty.tryReflectionSetAccessible=true)
-    java "${opens[@]}" -Xmx"${MINE_DRIVER_MEMORY:-6g}" -cp "$(cat "$BENCH_CLASSPATH_FILE")" \
+    java "${MINE_JAVA_OPENS[@]}" -Xmx"$BENCH_DRIVER_MEMORY" -cp "$(cat "$BENCH_CLASSPATH_FILE")" \
         org.apache.spark.deploy.SparkSubmit \
         --master "$master" \
         --class "org.minespark.bench.$class" \

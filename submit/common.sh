@@ -50,6 +50,26 @@ MINE_DRIVER_NATIVE_CACHE="${MINE_DRIVER_NATIVE_CACHE:-${TMPDIR:-/tmp}/mine-spark
 MINE_APP_NAME="${MINE_APP_NAME:-mine-spark}"
 
 # Filled by mine_parse_args.
+# The JVM flags that spark-submit's launcher would add on Java 17, for a driver JVM started
+# without it (submit/local.sh, the benchmarks).
+MINE_JAVA_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.net=ALL-UNNAMED
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+    --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+    --add-opens=java.base/sun.security.action=ALL-UNNAMED
+    --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+    -Djdk.reflect.useDirectMethodHandle=false
+    -Dio.netty.tryReflectionSetAccessible=true)
+
 MINE_DRY_RUN=false
 MINE_SUBMIT_OPTS=()
 MINE_USER_FILES=""

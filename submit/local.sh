@@ -25,25 +25,6 @@ if [[ -f "$CLASSPATH_FILE" ]]; then
     CLASSPATH="$(cat "$CLASSPATH_FILE")"
 fi
 
-# The JVM flags that spark-submit's launcher would add on Java 17.
-OPENS=(-XX:+IgnoreUnrecognizedVMOptions
-    --add-opens=java.base/java.lang=ALL-UNNAMED
-    --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-    --add-opens=java.base/java.io=ALL-UNNAMED
-    --add-opens=java.base/java.net=ALL-UNNAMED
-    --add-opens=java.base/java.nio=ALL-UNNAMED
-    --add-opens=java.base/java.util=ALL-UNNAMED
-    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-    --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-    --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-    --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-    --add-opens=java.base/sun.security.action=ALL-UNNAMED
-    --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-    -Djdk.reflect.useDirectMethodHandle=false
-    -Dio.netty.tryReflectionSetAccessible=true)
-
 # Tasks run inside this JVM: its JavaCPP limits cover the driver's and the tasks' arrays,
 # and its OpenMP pool is sized like an executor's.
 HEAP_MIB="$(mine_mib "$MINE_DRIVER_MEMORY")"
@@ -54,7 +35,7 @@ read -r -a JAVACPP <<< "$(mine_javacpp_opts "$OFFHEAP_MIB" \
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$MINE_TASK_CPUS}"
 
 mapfile -t COMMON < <(mine_common_conf)
-mine_run "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${OPENS[@]}" -Xmx"${HEAP_MIB}m" "${JAVACPP[@]}" \
+mine_run "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${MINE_JAVA_OPENS[@]}" -Xmx"${HEAP_MIB}m" "${JAVACPP[@]}" \
     -cp "$CLASSPATH" org.apache.spark.deploy.SparkSubmit \
     --master "${MINE_MASTER:-local[*]}" \
     --name "$MINE_APP_NAME" \
