@@ -24,6 +24,7 @@ import org.minespark.report.PairResult;
 import org.minespark.spark.JobLabels;
 import org.minespark.train.Checkpoint;
 import org.minespark.train.CheckpointStore;
+import org.minespark.train.DivergenceCheck;
 import org.minespark.train.RoundListener;
 import org.minespark.train.RoundRecord;
 import org.minespark.train.SplitEvaluator;
@@ -143,6 +144,8 @@ final class PairEstimation {
             }
 
             List<RoundRecord> history = outcome.history();
+            DivergenceCheck.warning(history, estimate.estimateNats(), outcome.stoppedEarly())
+                    .ifPresent(warning -> LOG.warn("{}{}", prefix, warning));
             double trainBound = history.isEmpty() ? Double.NaN
                     : history.get(history.size() - 1).bound();
             PairResult result = new PairResult(pair.name(), loaded.xColumns(),
