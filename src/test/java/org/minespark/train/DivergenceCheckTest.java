@@ -35,8 +35,9 @@ class DivergenceCheckTest {
     void aHealthyRunIsNotFlagged() {
         // The 2-d sample: batch bounds scatter around 0.97, held-out 0.98.
         assertTrue(DivergenceCheck.warning(history(1000, 0.97, 0.15), 0.98, false).isEmpty());
-        // A 6-nat run still climbing: held-out 4.66 below batch bounds around 6.
-        assertTrue(DivergenceCheck.warning(history(2000, 6, 1.5), 4.66, false).isEmpty());
+        // The 6-nat benchmark run: batch bounds near 7 at the end, held-out 4.66; a gap that
+        // the batch's optimism explains, not a collapse.
+        assertTrue(DivergenceCheck.warning(history(2000, 7, 1.5), 4.66, false).isEmpty());
     }
 
     @Test
