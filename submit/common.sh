@@ -49,7 +49,6 @@ MINE_NATIVE_CACHE="${MINE_NATIVE_CACHE:-javacpp-cache}"
 MINE_DRIVER_NATIVE_CACHE="${MINE_DRIVER_NATIVE_CACHE:-${TMPDIR:-/tmp}/mine-spark-javacpp-$(id -un)}"
 MINE_APP_NAME="${MINE_APP_NAME:-mine-spark}"
 
-# Filled by mine_parse_args.
 # The JVM flags that spark-submit's launcher would add on Java 17, for a driver JVM started
 # without it (submit/local.sh, the benchmarks).
 MINE_JAVA_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
@@ -70,6 +69,7 @@ MINE_JAVA_OPENS=(-XX:+IgnoreUnrecognizedVMOptions
     -Djdk.reflect.useDirectMethodHandle=false
     -Dio.netty.tryReflectionSetAccessible=true)
 
+# Filled by mine_parse_args.
 MINE_DRY_RUN=false
 MINE_SUBMIT_OPTS=()
 MINE_USER_FILES=""

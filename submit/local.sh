@@ -35,7 +35,8 @@ read -r -a JAVACPP <<< "$(mine_javacpp_opts "$OFFHEAP_MIB" \
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$MINE_TASK_CPUS}"
 
 mapfile -t COMMON < <(mine_common_conf)
-mine_run "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${MINE_JAVA_OPENS[@]}" -Xmx"${HEAP_MIB}m" "${JAVACPP[@]}" \
+mine_run "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${MINE_JAVA_OPENS[@]}" -Xmx"${HEAP_MIB}m" \
+    "${JAVACPP[@]}" \
     -cp "$CLASSPATH" org.apache.spark.deploy.SparkSubmit \
     --master "${MINE_MASTER:-local[*]}" \
     --name "$MINE_APP_NAME" \

@@ -122,8 +122,8 @@ public final class RoundOverheadBench {
         double perRound = 1.0 / outcome.rounds();
         double tasks = Math.max(listener.tasks.get(), 1);
         System.out.println();
-        System.out.println("| per round, ms | wall | jobs (submit to end) | outside jobs | per task:"
-                + " launch to end | deserialise | run | serialise result |");
+        System.out.println("| per round, ms | wall | jobs (submit to end) | outside jobs "
+                + "| per task: launch to end | deserialise | run | serialise result |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         System.out.println(BenchSupport.format("| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f"
                         + " | %.2f |", label, 1000 * wallSeconds * perRound,

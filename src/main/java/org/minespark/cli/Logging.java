@@ -22,14 +22,14 @@ final class Logging {
      * {@link #afterSparkStarted} the root logger is set no stricter than WARN.
      */
     static void apply(LogSettings settings) {
-        Level library = Level.valueOf(settings.libraryLevel().toUpperCase(Locale.ROOT));
+        Level library = level(settings.libraryLevel());
         Configurator.setRootLevel(library.isMoreSpecificThan(Level.WARN) ? Level.WARN : library);
         setNamedLevels(settings, library);
     }
 
     /** Sets the levels again once the Spark session runs, the root logger's included. */
     static void afterSparkStarted(LogSettings settings) {
-        Level library = Level.valueOf(settings.libraryLevel().toUpperCase(Locale.ROOT));
+        Level library = level(settings.libraryLevel());
         Configurator.setRootLevel(library);
         setNamedLevels(settings, library);
     }
@@ -40,7 +40,10 @@ final class Logging {
                 "org.apache.orc"}) {
             Configurator.setLevel(name, library);
         }
-        Configurator.setLevel("org.minespark",
-                Level.valueOf(settings.level().toUpperCase(Locale.ROOT)));
+        Configurator.setLevel("org.minespark", level(settings.level()));
+    }
+
+    private static Level level(String setting) {
+        return Level.valueOf(setting.toUpperCase(Locale.ROOT));
     }
 }
