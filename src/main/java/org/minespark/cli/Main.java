@@ -135,11 +135,13 @@ public final class Main {
             fields.put("standard_error_nats", result.estimate().standardErrorNats());
             fields.put("rounds", result.pairs().get(0).rounds());
         }
+        fields.put("warnings", result.pairs().stream().mapToInt(p -> p.warnings().size()).sum());
         fields.put("pairs", result.pairs().stream().map(pair -> {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("name", pair.name());
             one.put("estimate_nats", pair.estimate().estimateNats());
             one.put("standard_error_nats", pair.estimate().standardErrorNats());
+            one.put("warnings", pair.warnings().size());
             return one;
         }).toList());
         fields.put("rows_read", result.rowsRead());

@@ -144,8 +144,9 @@ final class PairEstimation {
             }
 
             List<RoundRecord> history = outcome.history();
-            DivergenceCheck.warning(history, estimate.estimateNats(), outcome.stoppedEarly())
-                    .ifPresent(warning -> LOG.warn("{}{}", prefix, warning));
+            List<String> warnings = DivergenceCheck.warning(history, estimate.estimateNats(),
+                    outcome.stoppedEarly()).stream().toList();
+            warnings.forEach(warning -> LOG.warn("{}{}", prefix, warning));
             double trainBound = history.isEmpty() ? Double.NaN
                     : history.get(history.size() - 1).bound();
             PairResult result = new PairResult(pair.name(), loaded.xColumns(),
@@ -154,7 +155,7 @@ final class PairEstimation {
                     loaded.droppedRows(), data.trainRows(), data.heldoutRows(),
                     data.validationRows(), outcome.rounds(), outcome.bestRound(),
                     outcome.stoppedEarly(), outcome.discardedRounds(),
-                    outcome.resumedFromRound(), timings);
+                    outcome.resumedFromRound(), warnings, timings);
             CriticMetadata metadata = new CriticMetadata(pair.name(), loaded.xColumns(),
                     loaded.zColumns(), data.xDim(), data.zDim(), loaded.standardization(),
                     settings.critic.hiddenLayers(), settings.critic.activation(), settings.seed,

@@ -11,26 +11,30 @@ import org.minespark.estimate.HeldOutEstimate;
  * error, the last training batch's bound, the row counts of the pair (rows with a bad value
  * in its own columns are dropped for it alone), the training summary (rounds, the round
  * kept, early stopping, attempts discarded for non-finite values, the round a resumed run
- * continued from) and the timings.
+ * continued from), the warnings about the estimate and the timings.
  *
  * @param trueMiNats the true MI when the input records it for exactly these columns, or null
+ * @param warnings   one line per reason to doubt the estimate (a diverged critic, say); empty
+ *                   when there is none
  */
 public record PairResult(String name, List<String> xColumns, List<String> zColumns,
                          HeldOutEstimate estimate, double trainBoundNats, Double trueMiNats,
                          long rowsDropped, long rowsTrain, long rowsHeldout,
                          long rowsValidation, int rounds, int keptRound, boolean stoppedEarly,
-                         int discardedRounds, int resumedFromRound,
+                         int discardedRounds, int resumedFromRound, List<String> warnings,
                          Map<String, Long> timingsMillis) {
 
     /** Header of {@code pairs.csv}; column lists are joined with ';'. */
     public static final String CSV_HEADER = "name,x_columns,z_columns,estimate_nats,"
             + "standard_error_nats,estimate_bits,standard_error_bits,train_bound_nats,"
             + "true_mi_nats,rows_dropped,rows_train,rows_heldout,rows_validation,rounds,"
-            + "kept_round,stopped_early,rounds_discarded,resumed_from_round,duration_millis";
+            + "kept_round,stopped_early,rounds_discarded,resumed_from_round,duration_millis,"
+            + "warnings";
 
     public PairResult {
         xColumns = List.copyOf(xColumns);
         zColumns = List.copyOf(zColumns);
+        warnings = List.copyOf(warnings);
         timingsMillis = Map.copyOf(timingsMillis);
     }
 
@@ -60,6 +64,7 @@ public record PairResult(String name, List<String> xColumns, List<String> zColum
         map.put("stopped_early", stoppedEarly);
         map.put("rounds_discarded", discardedRounds);
         map.put("resumed_from_round", resumedFromRound);
+        map.put("warnings", warnings);
         map.put("timings_millis", new LinkedHashMap<>(timingsMillis));
         return map;
     }
@@ -76,7 +81,7 @@ public record PairResult(String name, List<String> xColumns, List<String> zColum
                 Long.toString(rowsValidation), Integer.toString(rounds),
                 Integer.toString(keptRound), Boolean.toString(stoppedEarly),
                 Integer.toString(discardedRounds), Integer.toString(resumedFromRound),
-                Long.toString(durationMillis()));
+                Long.toString(durationMillis()), csvField(String.join(" | ", warnings)));
     }
 
     /** Quotes a CSV field when it holds a comma, a quote or a line break (RFC 4180). */

@@ -90,6 +90,7 @@ public record RunResult(String runId, List<PairResult> pairs, long rowsRead, Str
             map.put("stopped_early", pair.stoppedEarly());
             map.put("rounds_discarded", pair.discardedRounds());
             map.put("resumed_from_round", pair.resumedFromRound());
+            map.put("warnings", pair.warnings());
             input.put("x_columns", pair.xColumns());
             input.put("z_columns", pair.zColumns());
         } else {

@@ -111,6 +111,9 @@ class ManyPairsEndToEndTest {
             assertTrue(Math.abs(estimate - truths[i]) <= ABSOLUTE_TOLERANCE,
                     names[i] + ": estimate " + estimate + " vs true MI " + truths[i]);
             assertEquals(ROUNDS, pairs.get(i).get("rounds").asInt());
+            assertTrue(pairs.get(i).get("warnings").isArray(), names[i]);
+            assertEquals(0, pairs.get(i).get("warnings").size(), names[i] + ": "
+                    + pairs.get(i).get("warnings"));
         }
         assertEquals(1.0, pairs.get(2).get("true_mi_nats").asDouble());
         assertTrue(pairs.get(0).get("true_mi_nats").isNull());
@@ -141,6 +144,7 @@ class ManyPairsEndToEndTest {
         assertEquals("ok", status.get("status").asText());
         assertEquals(RUN_ID, status.get("run_id").asText());
         assertEquals(3, status.get("pairs").size());
+        assertEquals(0, status.get("warnings").asInt());
 
         // Every job of the run says which pair and stage it belongs to.
         assertFalse(jobs.descriptions.isEmpty());

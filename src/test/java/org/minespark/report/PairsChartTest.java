@@ -18,7 +18,7 @@ class PairsChartTest {
         return new PairResult(name, List.of("x_" + name), List.of("z"),
                 new HeldOutEstimate(estimate, standardError, 1000, 8000, estimate, 0.0),
                 estimate + 0.05, null, 0, 4000, 1000, 0, 100, 100, false, 0, 0,
-                Map.of("train", 1000L));
+                List.of(), Map.of("train", 1000L));
     }
 
     @Test
