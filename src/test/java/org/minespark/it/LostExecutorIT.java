@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -79,60 +77,30 @@ class LostExecutorIT {
     @BeforeAll
     void runCleanlyAndWithAnExecutorKilled(@TempDir Path temporary) throws Exception {
         directory = temporary;
-        Path classpathFile = Path.of(System.getProperty("minespark.classpathFile"));
-        Path jobJar = Path.of(System.getProperty("minespark.jobJar"));
-        Path submitDir = Path.of(System.getProperty("minespark.submitDir"));
-        List<String> jvmOptions = SparkDistribution.splitOptions(
-                System.getProperty("minespark.jvmOptions", ""));
-        processes = new ProcessGroup();
+        TwoRunSetup setup = TwoRunSetup.in(directory);
+        processes = setup.processes;
+        localOutput = setup.localOutput;
+        clusterOutput = setup.clusterOutput;
 
         // Input and settings shared by both runs: one file, read in three splits of at most
         // INPUT_SPLIT_BYTES (about 35 kB each) and repartitioned into two.
         Path input = directory.resolve("input");
         JobOutput.writeGaussianCsv(input, ROWS, 1, 0.8, 13);
-        Path config = directory.resolve("job.conf");
-        Files.writeString(config, String.join("\n",
-                "mine {",
-                "  seed = 5",
-                "  input { path = \"" + input.toUri() + "\", format = csv,",
-                "          x-columns = [x0], z-columns = [z0], partitions = 2 }",
-                "  critic.hidden-layers = [32, 32]",
-                "  train { rounds = " + ROUNDS + ", batch-rows = 512 }",
-                "  log { library-level = INFO, progress-every = 1 }",
-                "}", ""), StandardCharsets.UTF_8);
-
-        // A Spark distribution from the build's jars, and the settings of both runs.
-        SparkDistribution spark = SparkDistribution.create(directory.resolve("spark-home"),
-                classpathFile);
-        Map<String, String> env = new HashMap<>(
-                StandaloneCluster.sparkEnvironment(spark, directory));
-        Path nativeCache = Path.of(System.getProperty("minespark.nativeCache",
-                directory.resolve("javacpp-cache").toString()));
-        env.put("MINE_NATIVE_CACHE", nativeCache.toString());
-        env.put("MINE_DRIVER_NATIVE_CACHE", nativeCache.toString());
-        env.put("MINE_DRIVER_OFFHEAP", "256m");
-        Path logs = Files.createDirectories(directory.resolve("runs"));
-        localOutput = directory.resolve("out-local");
-        clusterOutput = directory.resolve("out-cluster");
+        Path config = setup.writeConfig(5, input, ROUNDS,
+                "log { library-level = INFO, progress-every = 1 }");
+        List<String> launcher = List.of("--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.files.maxPartitionBytes=" + INPUT_SPLIT_BYTES);
 
         // The clean run goes on while the cluster starts and runs its job, to save time.
-        Map<String, String> localEnv = new HashMap<>(env);
-        localEnv.put("MINE_MASTER", "local[2]");
-        localEnv.put("MINE_DRIVER_MEMORY", "1g");
-        SubmitRun.Started local = SubmitRun.start(processes, submitDir, "local.sh", localEnv,
-                jobArgs(jobJar, config, localOutput), logs, "local");
+        SubmitRun.Started local = SubmitRun.start(processes, setup.submitDir, "local.sh",
+                setup.localEnv(), setup.estimateArgs(config, localOutput, launcher),
+                setup.logs, "local");
 
         // The cluster run, with one of its executors killed while it trains.
-        cluster = StandaloneCluster.start(processes, spark,
-                Files.createDirectories(directory.resolve("cluster")), jvmOptions, 2, 1, "1g");
-        Map<String, String> clusterEnv = new HashMap<>(env);
-        clusterEnv.put("MINE_MASTER", cluster.masterUrl());
-        clusterEnv.put("MINE_EXECUTOR_CORES", "1");
-        clusterEnv.put("MINE_EXECUTOR_MEMORY", "640m");
-        clusterEnv.put("MINE_EXECUTOR_OFFHEAP", "256m");
-        clusterEnv.put("MINE_DRIVER_MEMORY", "768m");
-        SubmitRun.Started remote = SubmitRun.start(processes, submitDir, "standalone.sh",
-                clusterEnv, jobArgs(jobJar, config, clusterOutput), logs, "cluster");
+        cluster = setup.startCluster(2);
+        SubmitRun.Started remote = SubmitRun.start(processes, setup.submitDir, "standalone.sh",
+                setup.clusterEnv(cluster), setup.estimateArgs(config, clusterOutput, launcher),
+                setup.logs, "cluster");
         kill = killAnExecutorMidRun(remote);
         localRun = local.await(RUN_LIMIT);
         clusterRun = remote.await(RUN_LIMIT);
@@ -298,11 +266,5 @@ class LostExecutorIT {
     private static String tail(Path log) throws IOException {
         String content = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         return content.substring(Math.max(0, content.length() - 4000));
-    }
-
-    private static List<String> jobArgs(Path jobJar, Path config, Path output) {
-        return List.of("--jar", jobJar.toString(), "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.sql.files.maxPartitionBytes=" + INPUT_SPLIT_BYTES,
-                "estimate", config.toString(), "--set", "output.path=" + output.toUri());
     }
 }

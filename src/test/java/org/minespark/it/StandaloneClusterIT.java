@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,62 +54,31 @@ class StandaloneClusterIT {
     @BeforeAll
     void runLocallyAndOnTheCluster(@TempDir Path temporary) throws Exception {
         directory = temporary;
-        Path classpathFile = Path.of(System.getProperty("minespark.classpathFile"));
-        Path jobJar = Path.of(System.getProperty("minespark.jobJar"));
-        Path submitDir = Path.of(System.getProperty("minespark.submitDir"));
-        List<String> jvmOptions = SparkDistribution.splitOptions(
-                System.getProperty("minespark.jvmOptions", ""));
-        processes = new ProcessGroup();
+        TwoRunSetup setup = TwoRunSetup.in(directory);
+        processes = setup.processes;
+        localOutput = setup.localOutput;
+        clusterOutput = setup.clusterOutput;
+        nativeCache = setup.nativeCache;
 
         // Input and settings shared by both runs; two partitions in both.
         Path input = directory.resolve("input");
         JobOutput.writeGaussianCsv(input, ROWS, 2, 0.8, 11);
-        Path config = directory.resolve("job.conf");
-        Files.writeString(config, String.join("\n",
-                "mine {",
-                "  seed = 7",
-                "  input { path = \"" + input.toUri() + "\", format = csv,",
-                "          x-columns = [x0], z-columns = [z0], partitions = 2 }",
-                "  critic.hidden-layers = [32, 32]",
-                "  train { rounds = " + ROUNDS + ", batch-rows = 512 }",
-                "  log.library-level = INFO",
-                "}", ""), StandardCharsets.UTF_8);
-
-        // A Spark distribution from the build's jars, and the settings of both runs.
-        SparkDistribution spark = SparkDistribution.create(directory.resolve("spark-home"),
-                classpathFile);
-        Map<String, String> env = new HashMap<>(
-                StandaloneCluster.sparkEnvironment(spark, directory));
-        // Unpacking ND4J's native libraries takes a while; a cache in the build directory
-        // does it once for every run of the test.
-        nativeCache = Path.of(System.getProperty("minespark.nativeCache",
-                directory.resolve("javacpp-cache").toString()));
-        env.put("MINE_NATIVE_CACHE", nativeCache.toString());
-        env.put("MINE_DRIVER_NATIVE_CACHE", nativeCache.toString());
-        env.put("MINE_DRIVER_OFFHEAP", "256m");
-        Path logs = Files.createDirectories(directory.resolve("runs"));
-        localOutput = directory.resolve("out-local");
-        clusterOutput = directory.resolve("out-cluster");
+        Path config = setup.writeConfig(7, input, ROUNDS, "log.library-level = INFO");
+        List<String> launcher = List.of("--verbose",
+                "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET,
+                "--conf", "spark.ui.enabled=false");
 
         // The local run goes on while the cluster starts and runs its job, to save time.
-        Map<String, String> localEnv = new HashMap<>(env);
-        localEnv.put("MINE_MASTER", "local[2]");
-        localEnv.put("MINE_DRIVER_MEMORY", "1g");
-        SubmitRun.Started local = SubmitRun.start(processes, submitDir, "local.sh", localEnv,
-                jobArgs(jobJar, config, localOutput, "log.library-level=ERROR"), logs, "local");
+        SubmitRun.Started local = SubmitRun.start(processes, setup.submitDir, "local.sh",
+                setup.localEnv(), setup.estimateArgs(config, localOutput, launcher,
+                        "log.library-level=ERROR"), setup.logs, "local");
 
-        Path clusterDir = Files.createDirectories(directory.resolve("cluster"));
         long clusterStart = System.nanoTime();
-        cluster = StandaloneCluster.start(processes, spark, clusterDir, jvmOptions, 2, 1, "1g");
+        cluster = setup.startCluster(2);
         long clusterStartMillis = (System.nanoTime() - clusterStart) / 1_000_000;
-        Map<String, String> clusterEnv = new HashMap<>(env);
-        clusterEnv.put("MINE_MASTER", cluster.masterUrl());
-        clusterEnv.put("MINE_EXECUTOR_CORES", "1");
-        clusterEnv.put("MINE_EXECUTOR_MEMORY", "640m");
-        clusterEnv.put("MINE_EXECUTOR_OFFHEAP", "256m");
-        clusterEnv.put("MINE_DRIVER_MEMORY", "768m");
-        clusterRun = SubmitRun.start(processes, submitDir, "standalone.sh", clusterEnv,
-                jobArgs(jobJar, config, clusterOutput), logs, "cluster").await(RUN_LIMIT);
+        clusterRun = SubmitRun.start(processes, setup.submitDir, "standalone.sh",
+                setup.clusterEnv(cluster), setup.estimateArgs(config, clusterOutput, launcher),
+                setup.logs, "cluster").await(RUN_LIMIT);
         localRun = local.await(RUN_LIMIT);
         LOG.info("cluster started in {} ms; local run {} ms, cluster run {} ms",
                 clusterStartMillis, localRun.millis(), clusterRun.millis());
@@ -208,18 +175,5 @@ class StandaloneClusterIT {
             }
         }
         assertTrue(leaks.isEmpty(), () -> "the secret was written to " + leaks);
-    }
-
-    private static List<String> jobArgs(Path jobJar, Path config, Path output,
-                                        String... settings) {
-        List<String> args = new ArrayList<>(List.of("--jar", jobJar.toString(), "--verbose",
-                "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET,
-                "--conf", "spark.ui.enabled=false",
-                "estimate", config.toString(), "--set", "output.path=" + output.toUri()));
-        for (String setting : settings) {
-            args.add("--set");
-            args.add(setting);
-        }
-        return args;
     }
 }
