@@ -53,11 +53,11 @@ final class FaultInjection implements Serializable {
     }
 
     /**
-     * The parameters to broadcast for an attempt of a round: a copy with a NaN weight for
+     * The parameters to send to the tasks of an attempt of a round: a copy with a NaN weight for
      * the first {@code nan-attempts} attempts (0-based {@code attempt}) of the rounds named,
      * otherwise the parameters themselves.
      */
-    float[] broadcastParams(float[] params, int round, int attempt) {
+    float[] roundParams(float[] params, int round, int attempt) {
         if (!nanRounds.contains(round) || attempt >= nanAttempts) {
             return params;
         }

@@ -44,15 +44,10 @@ public final class GradientProbe {
      */
     public PartialSums roundSums(float[] params, long drawIndex, int[] shares,
                                  boolean trackShards) {
-        Broadcast<float[]> bcParams = jsc.broadcast(params);
-        try {
-            RoundTask.Setup setup = new RoundTask.Setup(spec, seed, shares, chunkRows,
-                    trackShards ? Objective.DV : null, FaultInjection.none());
-            RoundTask task = new RoundTask(setup, bcParams, drawIndex, 0);
-            return TreeMerge.merge(blocks, task, PartialSums::merge, treeDepth);
-        } finally {
-            bcParams.destroy();
-        }
+        RoundTask.Setup setup = new RoundTask.Setup(spec, seed, shares, chunkRows,
+                trackShards ? Objective.DV : null, FaultInjection.none());
+        RoundTask task = new RoundTask(setup, params, drawIndex, 0);
+        return TreeMerge.merge(blocks, task, PartialSums::merge, treeDepth);
     }
 
     /** Merged value sums (no gradients) of one round's draw. */

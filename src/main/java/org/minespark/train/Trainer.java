@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.minespark.JobFailure;
 import org.minespark.config.MineSettings.TestingSettings;
 import org.minespark.config.MineSettings.TrainSettings;
@@ -25,11 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The round loop of MINE on Spark (DESIGN notes, section 4). Each round broadcasts the
- * critic's flat parameters, lets every partition draw its share of the batch and return
- * partial sums, merges them in a fixed order, turns them into a bound and an ascent
- * direction for the chosen objective and denominator, destroys the broadcast and takes an
- * Adam step. A {@link RoundListener} hears of every round; it logs the round's line.
+ * The round loop of MINE on Spark (DESIGN notes, section 4). Each round sends the critic's
+ * flat parameters to the executors in the broadcast task binary of its job (see
+ * {@link RoundTask}), lets every partition draw its share of the batch and return partial
+ * sums, merges them in a fixed order, turns them into a bound and an ascent direction for the
+ * chosen objective and denominator and takes an Adam step. A {@link RoundListener} hears of every round; it logs the round's line.
  *
  * <p>A round whose sums, bound or gradient are not finite is discarded: the critic, the Adam
  * state and the EMA denominator stay at the last good round, the learning rate is halved
@@ -231,9 +230,8 @@ public final class Trainer {
     private PartialSums evaluateBatch(RoundTask.Setup setup, int attempt) {
         long roundDraw = drawIndex++;
         for (int rebuilds = 0; ; rebuilds++) {
-            Broadcast<float[]> bcParams = jsc.broadcast(
-                    faults.broadcastParams(params, round + 1, attempt));
-            RoundTask task = new RoundTask(setup, bcParams, roundDraw, round + 1);
+            RoundTask task = new RoundTask(setup, faults.roundParams(params, round + 1, attempt),
+                    roundDraw, round + 1);
             try {
                 return TreeMerge.merge(trainBlocks, task, PartialSums::merge,
                         settings.treeDepth());
@@ -243,8 +241,6 @@ public final class Trainer {
                 }
                 LOG.warn("Round {}: cached training blocks were lost (an executor was lost); "
                         + "rebuilt them from the input and running the round again", round + 1);
-            } finally {
-                bcParams.destroy();
             }
         }
     }
