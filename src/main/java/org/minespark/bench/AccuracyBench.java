@@ -81,11 +81,15 @@ public final class AccuracyBench {
         }
 
         MineSettings common = BenchSupport.settings(settingArgs);
-        System.out.println(BenchSupport.format("Settings: rounds=%d, batch-rows=%d, "
-                        + "learning-rate=%s, critic=%s %s, held-out fraction %s, marginal "
-                        + "draws %d, master %s", common.train.rounds(), common.train.batchRows(),
-                common.train.learningRate(), common.critic.hiddenLayers(),
-                common.critic.activation(), common.split.heldoutFraction(),
+        System.out.println(BenchSupport.format("Settings: rounds=%d (%s), batch-rows=%d, "
+                        + "learning-rate=%s, critic=%s %s, column map %s, held-out fraction %s%s, "
+                        + "marginal draws %d, master %s", common.train.rounds(),
+                common.train.earlyStopping() ? "at most, early stopping" : "fixed",
+                common.train.batchRows(), common.train.learningRate(),
+                common.critic.hiddenLayers(), common.critic.activation(),
+                common.input.columnMap(), common.split.heldoutFraction(),
+                common.train.earlyStopping() ? ", validation fraction "
+                        + common.split.validationFraction() : "",
                 common.evaluate.marginalDraws(), spark.sparkContext().master()));
         StringBuilder header = new StringBuilder("| data | true MI |");
         StringBuilder rule = new StringBuilder("|---|---:|");

@@ -91,14 +91,15 @@ public final class RoundOverheadBench {
                 settings.critic.hiddenLayers(), settings.critic.activation(), settings.seed);
 
         // Warm the executors' network pools and JIT on a few rounds outside the measurement.
-        new Trainer(jsc, data, spec, settings.train.withRounds(5), settings.seed).train();
+        new Trainer(jsc, data, spec, settings.train.withFixedRounds(5), settings.seed).train();
 
         TaskTimeListener listener = new TaskTimeListener();
         spark.sparkContext().listenerBus().waitUntilEmpty();
         spark.sparkContext().addSparkListener(listener);
         long startNanos = System.nanoTime();
-        Trainer.Outcome outcome = new Trainer(jsc, data, spec, settings.train, settings.seed)
-                .train();
+        // Rounds only: early stopping's validation checks are jobs of their own.
+        Trainer.Outcome outcome = new Trainer(jsc, data, spec,
+                settings.train.withFixedRounds(settings.train.rounds()), settings.seed).train();
         double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
         spark.sparkContext().listenerBus().waitUntilEmpty();
         spark.sparkContext().removeSparkListener(listener);

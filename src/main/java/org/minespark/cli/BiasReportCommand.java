@@ -112,7 +112,7 @@ public final class BiasReportCommand {
         // beyond a token one, every other row is training data.
         InputSettings in = settings.input;
         InputSettings input = new InputSettings(in.path(), in.format(), in.xColumns(),
-                in.zColumns(), in.standardize(), in.dropBadRows(), report.partitions());
+                in.zColumns(), in.columnMap(), in.dropBadRows(), report.partitions());
         LoadedData loaded = DatasetLoader.load(spark, input, settings.train.treeDepth());
         PreparedData data = ShardBuilder.prepare(loaded, settings.seed,
                 settings.split.heldoutFraction(), 0.0);
@@ -135,7 +135,7 @@ public final class BiasReportCommand {
 
             // Train the critic partway, then hold it fixed.
             float[] params = report.warmupRounds() == 0 ? spec.initialParameters()
-                    : new Trainer(jsc, data, spec, settings.train.withRounds(
+                    : new Trainer(jsc, data, spec, settings.train.withFixedRounds(
                             report.warmupRounds()), settings.seed).train().params();
             GradientProbe probe = new GradientProbe(jsc, data.train(), spec, settings.seed,
                     settings.train.chunkRows(), settings.train.treeDepth());

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The estimate of one (X, Z) pair from the run's selected input: load and standardise the
+ * The estimate of one (X, Z) pair from the run's selected input: load and map the
  * pair's columns, split and cache them as packed blocks, train the critic (saving
  * checkpoints, or resuming from one, when asked), and evaluate it on the held-out rows with
  * the exact denominator. The cached blocks are released before it returns, so that pairs run
@@ -70,7 +70,7 @@ final class PairEstimation {
         Checkpoint resumeFrom = resume && checkpoints != null
                 ? newestCheckpoint(checkpoints, settings) : null;
 
-        // Check and standardise the pair's columns; split and cache them as packed blocks.
+        // Check and map the pair's columns; split and cache them as packed blocks.
         long loadStart = System.nanoTime();
         labels.stage("load");
         LoadedData loaded = DatasetLoader.load(input, pair, settings.input, null,
@@ -157,7 +157,7 @@ final class PairEstimation {
                     outcome.stoppedEarly(), outcome.discardedRounds(),
                     outcome.resumedFromRound(), warnings, timings);
             CriticMetadata metadata = new CriticMetadata(pair.name(), loaded.xColumns(),
-                    loaded.zColumns(), data.xDim(), data.zDim(), loaded.standardization(),
+                    loaded.zColumns(), data.xDim(), data.zDim(), loaded.columnMap(),
                     settings.critic.hiddenLayers(), settings.critic.activation(), settings.seed,
                     settings.train.objective(), settings.train.denominator(),
                     estimate.estimateNats(), estimate.standardErrorNats(),

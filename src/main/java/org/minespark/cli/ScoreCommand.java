@@ -71,7 +71,7 @@ public final class ScoreCommand {
             ColumnPair pair = columns(settings.input, metadata, input);
             InputSettings single = new InputSettings(settings.input.path(),
                     settings.input.format(), pair.xColumns(), pair.zColumns(),
-                    settings.input.standardize(), settings.input.dropBadRows(),
+                    settings.input.columnMap(), settings.input.dropBadRows(),
                     settings.input.partitions());
             selection = DatasetLoader.select(input, single, List.of(pair),
                     settings.score.keyColumns(), "mine.score.key-columns").persist();

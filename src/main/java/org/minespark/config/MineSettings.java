@@ -187,19 +187,23 @@ public final class MineSettings implements Serializable {
     /**
      * Settings of the input dataset. {@code pairs} lists several (X, Z) column groups to
      * estimate in one run; when it is empty, {@code xColumns} and {@code zColumns} form the
-     * only pair.
+     * only pair. {@code columnMap} is one of {@link #COLUMN_MAPS}.
      */
     public record InputSettings(String path, String format, List<String> xColumns,
-                                List<String> zColumns, boolean standardize, boolean dropBadRows,
+                                List<String> zColumns, String columnMap, boolean dropBadRows,
                                 int partitions, List<ColumnPair> pairs) implements Serializable {
 
         /** Settings of a run over the single pair {@code xColumns}, {@code zColumns}. */
         public InputSettings(String path, String format, List<String> xColumns,
-                             List<String> zColumns, boolean standardize, boolean dropBadRows,
+                             List<String> zColumns, String columnMap, boolean dropBadRows,
                              int partitions) {
-            this(path, format, xColumns, zColumns, standardize, dropBadRows, partitions,
+            this(path, format, xColumns, zColumns, columnMap, dropBadRows, partitions,
                     List.of());
         }
+
+        /** The per-column maps an input can go through before the critic (ColumnMap). */
+        public static final Set<String> COLUMN_MAPS = Set.of("rank-normal", "standardize",
+                "none");
 
         static InputSettings read(SettingsReader read) {
             List<String> xColumns = read.stringList("mine.input.x-columns");
@@ -214,7 +218,7 @@ public final class MineSettings implements Serializable {
                     read.choice("mine.input.format", Set.of("parquet", "csv", "orc", "json")),
                     xColumns,
                     zColumns,
-                    read.bool("mine.input.standardize"),
+                    read.choice("mine.input.column-map", COLUMN_MAPS),
                     read.choice("mine.input.bad-rows", Set.of("drop", "fail")).equals("drop"),
                     read.intInRange("mine.input.partitions", 0, 1_000_000),
                     read.columnPairs("mine.input.pairs"));
@@ -268,10 +272,13 @@ public final class MineSettings implements Serializable {
                                 int treeDepth, int chunkRows, int checkpointEvery,
                                 int maxFailedRounds, String estimator) implements Serializable {
 
-        /** These settings with another number of rounds. */
-        public TrainSettings withRounds(int newRounds) {
+        /**
+         * These settings training exactly {@code newRounds} rounds: without early stopping,
+         * which needs a validation split that warm-ups and benchmarks of rounds do not make.
+         */
+        public TrainSettings withFixedRounds(int newRounds) {
             return new TrainSettings(objective, denominator, emaRate, batchRows, batchFraction,
-                    learningRate, newRounds, earlyStopping, checkEvery, patience, treeDepth,
+                    learningRate, newRounds, false, checkEvery, patience, treeDepth,
                     chunkRows, checkpointEvery, maxFailedRounds, estimator);
         }
 

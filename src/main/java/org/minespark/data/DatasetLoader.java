@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the input dataset, checks the X and Z columns, and turns every usable row into one
- * float vector [x, z], standardised column by column when asked.
+ * float vector [x, z], mapped column by column as {@code mine.input.column-map} says.
  *
  * <p>X and Z are each a list of numeric columns or one array or ML vector column. A row with
  * a null, NaN or infinite value in a used column is dropped and counted, or fails the job,
@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
 public final class DatasetLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
+
+    /** Rows sampled for the rank-normal map's quantiles (about; all rows when fewer). */
+    static final int RANK_SAMPLE_ROWS = 100_000;
+    /** Knots of each column's rank-normal table. */
+    static final int RANK_KNOTS = 1000;
+    private static final long RANK_SAMPLE_SEED = 0x5eedc011L;
 
     /** Fewest usable rows that a dataset can have: one joint and one marginal pair. */
     public static final int MIN_ROWS = 2;
@@ -128,13 +134,13 @@ public final class DatasetLoader {
     }
 
     /**
-     * The rows of one pair as float vectors [x, z], checked and mapped by a standardisation.
+     * The rows of one pair as float vectors [x, z], checked and mapped by a column map.
      *
      * @param fixed the map to apply, such as a trained critic's; null to compute it from this
-     *              data (means and standard deviations when standardising, else the identity)
+     *              data as {@code mine.input.column-map} says
      */
     public static LoadedData load(Selection selection, ColumnPair pair, InputSettings input,
-                                  Standardization fixed, int treeDepth) {
+                                  ColumnMap fixed, int treeDepth) {
         VectorFrame vectors = vectors(selection.frame(), input, pair, List.of());
         int xDim = vectors.xDim();
         int zDim = vectors.zDim();
@@ -168,8 +174,8 @@ public final class DatasetLoader {
                     + input.path() + " hold null, NaN or infinite values in the X or Z columns "
                     + "and were dropped: none is left to estimate from");
         }
-        Standardization map = fixed != null ? fixed
-                : standardization(moments, input.standardize(), xDim);
+        ColumnMap map = fixed != null ? fixed
+                : columnMap(raw, moments, input.columnMap(), xDim);
         JavaRDD<float[]> rows = raw.filter(row -> row != null).map(map::apply);
         return new LoadedData(rows, xDim, zDim, moments.count(), moments.badRows(),
                 pair.xColumns(), pair.zColumns(), map);
@@ -196,23 +202,64 @@ public final class DatasetLoader {
         return new VectorFrame(selected, x.dimension(selected, "x"), z.dimension(selected, "z"));
     }
 
-    private static Standardization standardization(ColumnMoments moments, boolean standardize,
-                                                   int xDim) {
-        float[] offset = new float[moments.width()];
-        float[] scale = new float[moments.width()];
+    /**
+     * The map of {@code kind} (see {@code mine.input.column-map}) for these rows: the
+     * identity, the affine map to mean 0 and standard deviation 1, or the rank-normal map
+     * from a sample of about {@link #RANK_SAMPLE_ROWS} rows.
+     */
+    private static ColumnMap columnMap(JavaRDD<float[]> raw, ColumnMoments moments,
+                                       String kind, int xDim) {
+        int width = moments.width();
         List<String> constant = new ArrayList<>();
-        for (int j = 0; j < offset.length; j++) {
-            double sd = moments.standardDeviation(j);
-            offset[j] = standardize ? (float) moments.mean(j) : 0f;
-            scale[j] = standardize && sd > 0 ? (float) (1.0 / sd) : 1f;
-            if (sd == 0) {
+        for (int j = 0; j < width; j++) {
+            if (moments.standardDeviation(j) == 0) {
                 constant.add(j < xDim ? "x[" + j + "]" : "z[" + (j - xDim) + "]");
             }
         }
         if (!constant.isEmpty()) {
             LOG.warn("Constant input features carry no information: {}", constant);
         }
-        return new Standardization(offset, scale);
+        switch (kind) {
+            case "none":
+                return ColumnMap.identity(width);
+            case "rank-normal":
+                return ColumnMap.rankNormal(columnSamples(raw, moments.count(), width),
+                        RANK_KNOTS);
+            case "standardize":
+                float[] offset = new float[width];
+                float[] scale = new float[width];
+                for (int j = 0; j < width; j++) {
+                    double sd = moments.standardDeviation(j);
+                    offset[j] = (float) moments.mean(j);
+                    scale[j] = sd > 0 ? (float) (1.0 / sd) : 1f;
+                }
+                return ColumnMap.affine(offset, scale);
+            default:
+                throw new IllegalArgumentException("unknown column map " + kind);
+        }
+    }
+
+    /**
+     * Every column's values in a sample of about {@link #RANK_SAMPLE_ROWS} of the usable
+     * rows (all of them when there are fewer), drawn with a fixed seed: the same data and
+     * partitioning give the same sample.
+     */
+    private static float[][] columnSamples(JavaRDD<float[]> raw, long usableRows, int width) {
+        double fraction = Math.min(1.0, 1.05 * RANK_SAMPLE_ROWS / Math.max(usableRows, 1));
+        JavaRDD<float[]> usable = raw.filter(row -> row != null);
+        List<float[]> rows = fraction >= 1.0 ? usable.collect()
+                : usable.sample(false, fraction, RANK_SAMPLE_SEED).collect();
+        if (rows.isEmpty()) {
+            rows = usable.take(1);
+        }
+        float[][] columns = new float[width][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            float[] row = rows.get(i);
+            for (int j = 0; j < width; j++) {
+                columns[j][i] = row[j];
+            }
+        }
+        return columns;
     }
 
     /**

@@ -28,7 +28,7 @@ import org.minespark.data.LoadedData;
 import org.minespark.data.PreparedData;
 import org.minespark.data.RowVectors;
 import org.minespark.data.ShardBuilder;
-import org.minespark.data.Standardization;
+import org.minespark.data.ColumnMap;
 import org.minespark.estimate.HeldOutEstimate;
 import org.minespark.train.SplitEvaluator;
 import org.minespark.UserError;
@@ -45,7 +45,7 @@ import org.minespark.UserError;
  * {@code marginalDraws} partners per row). For the optimal critic this is
  * log p(x_i, z_i) / (p(x_i) p(z_i)) (DESIGN notes, section 6), and the mean of the scores
  * over the data is the DV bound of the critic on it. Rows are mapped by the critic's own
- * standardisation, never by statistics of the scored data, since T was trained on rows
+ * column map (ColumnMap), never by statistics of the scored data, since T was trained on rows
  * mapped that way.
  *
  * <p>Two passes: one over the packed, shuffled rows for log mean exp T, one over the input
@@ -70,7 +70,7 @@ public final class PointwiseScorer {
                                                int marginalDraws, int chunkRows,
                                                int treeDepth) {
         LoadedData loaded = DatasetLoader.load(selection, pair, input,
-                critic.metadata().standardization(), treeDepth);
+                critic.metadata().columnMap(), treeDepth);
         if (loaded.xDim() != critic.metadata().xDim()
                 || loaded.zDim() != critic.metadata().zDim()) {
             throw UserError.data("the scored columns give x " + loaded.xDim() + " and z "
@@ -106,7 +106,7 @@ public final class PointwiseScorer {
         }
         schema = schema.add(CRITIC_T, DataTypes.DoubleType, true)
                 .add(POINTWISE_MI, DataTypes.DoubleType, true);
-        ChunkScorer scorer = new ChunkScorer(metadata.spec(), metadata.standardization(),
+        ChunkScorer scorer = new ChunkScorer(metadata.spec(), metadata.columnMap(),
                 vectors.xDim(), vectors.zDim(), keyColumns.size(), logMeanExp);
         JavaRDD<Row> rows = vectors.frame().javaRDD().mapPartitions(
                 it -> new ScoredRows(it, scorer, bcParams.value(), chunkRows));
@@ -114,7 +114,7 @@ public final class PointwiseScorer {
     }
 
     /** Scores one chunk of rows (x array, z array, keys...) at a time. */
-    private record ChunkScorer(CriticSpec spec, Standardization standardization, int xDim,
+    private record ChunkScorer(CriticSpec spec, ColumnMap columnMap, int xDim,
                                int zDim, int keys, double logMeanExp) implements Serializable {
 
         List<Row> score(CriticKernel kernel, List<Row> chunk) {
@@ -125,7 +125,7 @@ public final class PointwiseScorer {
             for (int i = 0; i < chunk.size(); i++) {
                 float[] vector = RowVectors.toVector(chunk.get(i), xDim, zDim);
                 if (vector != null) {
-                    System.arraycopy(standardization.apply(vector), 0, input, count * width,
+                    System.arraycopy(columnMap.apply(vector), 0, input, count * width,
                             width);
                     usable[i] = true;
                     count++;

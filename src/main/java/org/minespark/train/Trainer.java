@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * flat parameters to the executors in the broadcast task binary of its job (see
  * {@link RoundTask}), lets every partition draw its share of the batch and return partial
  * sums, merges them in a fixed order, turns them into a bound and an ascent direction for the
- * chosen objective and denominator and takes an Adam step. A {@link RoundListener} hears of every round; it logs the round's line.
+ * chosen objective and denominator and takes an Adam step. A {@link RoundListener} hears of
+ * every round; it logs the round's line.
  *
  * <p>A round whose sums, bound or gradient are not finite is discarded: the critic, the Adam
  * state and the EMA denominator stay at the last good round, the learning rate is halved
@@ -255,8 +256,8 @@ public final class Trainer {
             String message = String.format(Locale.ROOT, "training failed: %d attempts in a "
                             + "row at round %d gave a non-finite bound or gradient "
                             + "(mine.train.max-failed-rounds = %d)%s; lower "
-                            + "mine.train.learning-rate or standardize the input "
-                            + "(mine.input.standardize = true)", failedInARow, round + 1,
+                            + "mine.train.learning-rate or map the input's columns "
+                            + "(mine.input.column-map = rank-normal)", failedInARow, round + 1,
                     settings.maxFailedRounds(), kept);
             LOG.error(message);
             throw new JobFailure(message);

@@ -87,8 +87,9 @@ class EstimateEndToEndTest {
 
     @Test
     void gaussianD2AtOneNat() throws Exception {
+        // Batches of 2048 rows keep the suite short; the samples hold only 20 000 and 50 000.
         JsonNode result = estimate("gaussian-d2-mi1", "csv", 2, "train.rounds=800",
-                "train.learning-rate=0.001");
+                "train.learning-rate=0.001", "train.batch-rows=2048");
         assertNearTruth(result);
         assertEquals(20000, result.get("rows_read").asLong());
         assertEquals(800, result.get("rounds").asInt());
@@ -97,7 +98,7 @@ class EstimateEndToEndTest {
     @Test
     void gaussianD20AtTwoNats() throws Exception {
         assertNearTruth(estimate("gaussian-d20-mi2", "parquet", 20, "train.rounds=2500",
-                "train.learning-rate=0.001"));
+                "train.learning-rate=0.001", "train.batch-rows=2048"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.minespark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,11 +48,14 @@ class EstimatorSettingsTest {
     }
 
     @Test
-    void withRoundsChangesOnlyTheRounds() {
+    void withFixedRoundsChangesOnlyTheRoundsAndTheStopping() {
         MineSettings.TrainSettings train = with("mine.train.estimator = dl4j-param-avg").train;
-        MineSettings.TrainSettings changed = train.withRounds(7);
+        assertTrue(train.earlyStopping());
+        MineSettings.TrainSettings changed = train.withFixedRounds(7);
         assertEquals(7, changed.rounds());
-        assertEquals(train, changed.withRounds(train.rounds()));
+        assertFalse(changed.earlyStopping());
+        assertEquals(with("mine.train { estimator = dl4j-param-avg, stopping = rounds }").train,
+                changed.withFixedRounds(train.rounds()));
     }
 
     @Test

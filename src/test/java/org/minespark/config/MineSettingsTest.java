@@ -21,7 +21,7 @@ class MineSettingsTest {
         MineSettings settings = MineSettings.defaults();
         assertEquals(42, settings.seed);
         assertEquals("parquet", settings.input.format());
-        assertTrue(settings.input.standardize());
+        assertEquals("rank-normal", settings.input.columnMap());
         assertTrue(settings.input.dropBadRows());
         assertEquals(0, settings.input.partitions());
         assertEquals(0.2, settings.split.heldoutFraction());
@@ -30,11 +30,11 @@ class MineSettingsTest {
         assertEquals("dv", settings.train.objective());
         assertEquals("global", settings.train.denominator());
         assertEquals(0.01, settings.train.emaRate());
-        assertEquals(2048, settings.train.batchRows());
+        assertEquals(8192, settings.train.batchRows());
         assertEquals(0.0, settings.train.batchFraction());
         assertEquals(5e-4, settings.train.learningRate());
         assertEquals(2000, settings.train.rounds());
-        assertFalse(settings.train.earlyStopping());
+        assertTrue(settings.train.earlyStopping());
         assertEquals(2, settings.train.treeDepth());
         assertEquals(8, settings.evaluate.marginalDraws());
         assertEquals("", settings.output.path());

@@ -44,8 +44,8 @@ class DatasetLoaderTest {
     }
 
     private static InputSettings input(String path, String format, List<String> x,
-                                       List<String> z, boolean standardize, boolean drop) {
-        return new InputSettings(path, format, x, z, standardize, drop, 0);
+                                       List<String> z, String columnMap, boolean drop) {
+        return new InputSettings(path, format, x, z, columnMap, drop, 0);
     }
 
     @Test
@@ -58,7 +58,7 @@ class DatasetLoaderTest {
                 "{\"x\": [4.0, null], \"z\": [1.0]}",
                 "{\"x\": [3.0, 6.0], \"z\": [7.0]}") + "\n");
         LoadedData data = DatasetLoader.load(spark, input(file.toString(), "json",
-                List.of("x"), List.of("z"), false, true), 2);
+                List.of("x"), List.of("z"), "none", true), 2);
         assertEquals(2, data.xDim());
         assertEquals(1, data.zDim());
         assertEquals(3, data.usableRows());
@@ -70,7 +70,7 @@ class DatasetLoaderTest {
         assertArrayEquals(new float[] {3f, 6f, 7f}, rows.get(2));
 
         UserError error = assertThrows(UserError.class, () -> DatasetLoader.load(spark,
-                input(file.toString(), "json", List.of("x"), List.of("z"), false, false), 2));
+                input(file.toString(), "json", List.of("x"), List.of("z"), "none", false), 2));
         assertEquals(UserError.Kind.DATA, error.kind());
         assertTrue(error.getMessage().contains("2 rows"), error.getMessage());
     }
@@ -88,7 +88,7 @@ class DatasetLoaderTest {
         Path path = temp.resolve("vectors.parquet");
         spark.createDataFrame(rows, schema).write().parquet(path.toString());
         LoadedData data = DatasetLoader.load(spark, input(path.toString(), "parquet",
-                List.of("features"), List.of("label"), true, true), 2);
+                List.of("features"), List.of("label"), "standardize", true), 2);
         assertEquals(2, data.xDim());
         double[] sums = new double[3];
         double[] squares = new double[3];
@@ -110,7 +110,7 @@ class DatasetLoaderTest {
         Files.writeString(file, "{\"x\": [1.0, 2.0], \"z\": [3.0]}\n"
                 + "{\"x\": [2.0], \"z\": [5.0]}\n");
         UserError error = assertThrows(UserError.class, () -> DatasetLoader.load(spark,
-                input(file.toString(), "json", List.of("x"), List.of("z"), false, true), 2));
+                input(file.toString(), "json", List.of("x"), List.of("z"), "none", true), 2));
         assertEquals(UserError.Kind.DATA, error.kind());
         assertTrue(error.getMessage().contains("inconsistent length"), error.getMessage());
     }
