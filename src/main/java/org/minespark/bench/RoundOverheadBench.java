@@ -33,13 +33,15 @@ public final class RoundOverheadBench {
     }
 
     /**
-     * Sums the executor run time of finished tasks, and what else their time went to: task
-     * deserialisation, result serialisation, the wait between launch and the start of the
-     * run, and the driver's wait for the result after the task finished; and the time jobs
-     * took from submission to their end.
+     * Sums the executor run time of finished tasks, the CPU time their threads got while
+     * running (less than the run time when other threads held the cores), and what else
+     * their time went to: task deserialisation, result serialisation, the wait between
+     * launch and the start of the run, and the driver's wait for the result after the task
+     * finished; and the time jobs took from submission to their end.
      */
     static final class TaskTimeListener extends SparkListener {
         final AtomicLong runMillis = new AtomicLong();
+        final AtomicLong runCpuNanos = new AtomicLong();
         final AtomicLong deserializeMillis = new AtomicLong();
         final AtomicLong resultSerializeMillis = new AtomicLong();
         final AtomicLong launchToEndMillis = new AtomicLong();
@@ -53,6 +55,7 @@ public final class RoundOverheadBench {
         public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
             if (taskEnd.taskMetrics() != null) {
                 runMillis.addAndGet(taskEnd.taskMetrics().executorRunTime());
+                runCpuNanos.addAndGet(taskEnd.taskMetrics().executorCpuTime());
                 deserializeMillis.addAndGet(taskEnd.taskMetrics().executorDeserializeTime());
                 resultSerializeMillis.addAndGet(
                         taskEnd.taskMetrics().resultSerializationTime());
@@ -124,14 +127,16 @@ public final class RoundOverheadBench {
         double tasks = Math.max(listener.tasks.get(), 1);
         System.out.println();
         System.out.println("| per round, ms | wall | jobs (submit to end) | outside jobs "
-                + "| per task: launch to end | deserialise | run | serialise result |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+                + "| per task: launch to end | deserialise | run | CPU time of the run "
+                + "| serialise result |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         System.out.println(BenchSupport.format("| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f"
-                        + " | %.2f |", label, 1000 * wallSeconds * perRound,
+                        + " | %.1f | %.2f |", label, 1000 * wallSeconds * perRound,
                 listener.jobMillis.get() * perRound,
                 1000 * wallSeconds * perRound - listener.jobMillis.get() * perRound,
                 listener.launchToEndMillis.get() / tasks,
                 listener.deserializeMillis.get() / tasks, listener.runMillis.get() / tasks,
+                listener.runCpuNanos.get() / 1e6 / tasks,
                 listener.resultSerializeMillis.get() / tasks));
         data.unpersist();
         spark.stop();
