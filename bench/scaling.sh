@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scaling with executor cores: the same training (default settings, 300 rounds) on
+# Scaling with executor cores: the same training (default settings, 2000 rounds) on
 # local[1] and local[2]; the speed-up is the ratio of their rows per second. Beside it, the
 # machine's own ceiling for this work: the critic's throughput (batch 4096, one thread) in
 # one process alone against two such processes at once. Cores that share an execution unit
@@ -48,9 +48,9 @@ awk -v a="$ALONE" -v b="$PAIR_A" -v c="$PAIR_B" -v d="$IN_PROCESS" \
         " / one: %.2fx\n\n", (b + c) / a, d / a}'
 
 ONE="$(bench_run 'local[1]' RoundOverheadBench --label "1 core" "${INPUT[@]}" \
-    --set train.rounds=300 --set input.partitions=2 "$@")"
+    --set input.partitions=2 "$@")"
 TWO="$(bench_run 'local[2]' RoundOverheadBench --label "2 cores" "${INPUT[@]}" \
-    --set train.rounds=300 --set input.partitions=2 "$@")"
+    --set input.partitions=2 "$@")"
 # Each run prints two tables; the first line of each that starts with the label is the
 # run's summary line, the second its breakdown.
 summary() { grep -m1 "^| $1 | local"; }
