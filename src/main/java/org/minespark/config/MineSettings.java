@@ -146,6 +146,11 @@ public final class MineSettings implements Serializable {
         }
     }
 
+    /** Settings that earlier versions had, with what replaced them. */
+    private static final Map<String, String> REPLACED = Map.of(
+            ROOT + ".input.standardize", ROOT + ".input.column-map = standardize (true), "
+                    + "none (false) or rank-normal (the default)");
+
     private static void rejectUnknownKeys(Config layer, Config reference) {
         Set<String> known = new TreeSet<>();
         for (Map.Entry<String, ConfigValue> entry : reference.getConfig(ROOT).entrySet()) {
@@ -155,6 +160,10 @@ public final class MineSettings implements Serializable {
             String key = entry.getKey();
             if (!known.contains(key)) {
                 String candidate = key.startsWith(ROOT + ".") ? key : ROOT + "." + key;
+                if (REPLACED.containsKey(candidate)) {
+                    throw UserError.usage("setting " + key + " was replaced by "
+                            + REPLACED.get(candidate));
+                }
                 String nearest = KeySuggester.nearest(candidate, known);
                 throw UserError.usage("unknown setting " + key
                         + (nearest.isEmpty() ? "" : " (did you mean " + nearest + "?)")

@@ -156,6 +156,19 @@ class MineSettingsTest {
     }
 
     @Test
+    void aReplacedSettingNamesItsReplacement() {
+        UserError error = assertThrows(UserError.class,
+                () -> with("mine.input.standardize = false"));
+        assertEquals("setting mine.input.standardize was replaced by mine.input.column-map = "
+                + "standardize (true), none (false) or rank-normal (the default)",
+                error.getMessage());
+        assertEquals("none", with("mine.input.column-map = none").input.columnMap());
+        UserError bad = assertThrows(UserError.class,
+                () -> with("mine.input.column-map = ranks"));
+        assertTrue(bad.getMessage().contains("mine.input.column-map"), bad.getMessage());
+    }
+
+    @Test
     void outOfRangeValuesNameTheKeyTheValueAndTheRange() {
         String[][] cases = {
             {"mine.train.learning-rate = 2", "mine.train.learning-rate = 2.0", "(0, 1]"},
