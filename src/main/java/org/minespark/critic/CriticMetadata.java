@@ -135,7 +135,7 @@ public record CriticMetadata(String pairName, List<String> xColumns, List<String
         }
         float[][] tables = new float[columns][];
         for (int j = 0; j < columns; j++) {
-            tables[j] = node.get(j).isNull() ? null : floats(node.get(j));
+            tables[j] = floats(node.get(j));
         }
         return tables;
     }

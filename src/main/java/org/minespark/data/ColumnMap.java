@@ -23,10 +23,9 @@ public record ColumnMap(float[] offset, float[] scale, float[][] knots, float[][
         implements Serializable {
 
     /**
-     * @param knots  per column, strictly increasing values, or null for no rank table; the
-     *               whole array may be null when no column has one
+     * @param knots  per column, strictly increasing values; null for an affine map only
      * @param scores per column, the values the knots map to, increasing, as long as its
-     *               knots
+     *               knots; null exactly when knots is
      */
     public ColumnMap {
         if (offset.length != scale.length) {
@@ -138,18 +137,12 @@ public record ColumnMap(float[] offset, float[] scale, float[][] knots, float[][
         return offset.length;
     }
 
-    /** Whether some column goes through a rank table. */
-    public boolean hasRankTables() {
-        return knots != null;
-    }
-
     /** A new array holding the mapped row. */
     public float[] apply(float[] row) {
         float[] out = new float[row.length];
         for (int j = 0; j < row.length; j++) {
             float value = (row[j] - offset[j]) * scale[j];
-            out[j] = knots == null || knots[j] == null ? value
-                    : (float) interpolate(knots[j], scores[j], value);
+            out[j] = knots == null ? value : (float) interpolate(knots[j], scores[j], value);
         }
         return out;
     }
@@ -200,22 +193,16 @@ public record ColumnMap(float[] offset, float[] scale, float[][] knots, float[][
     private static float[][] copy(float[][] tables) {
         float[][] copied = new float[tables.length][];
         for (int j = 0; j < tables.length; j++) {
-            copied[j] = tables[j] == null ? null : tables[j].clone();
+            copied[j] = tables[j].clone();
         }
         return copied;
     }
 
     private static void checkTable(int column, float[] columnKnots, float[] columnScores) {
-        if ((columnKnots == null) != (columnScores == null)) {
-            throw new IllegalArgumentException("column " + column + " has knots or scores "
-                    + "but not both");
-        }
-        if (columnKnots == null) {
-            return;
-        }
-        if (columnKnots.length == 0 || columnKnots.length != columnScores.length) {
-            throw new IllegalArgumentException("column " + column + " has " + columnKnots.length
-                    + " knots and " + columnScores.length + " scores");
+        if (columnKnots == null || columnScores == null || columnKnots.length == 0
+                || columnKnots.length != columnScores.length) {
+            throw new IllegalArgumentException("column " + column + " needs a rank table of as "
+                    + "many knots as scores, at least one");
         }
         for (int k = 1; k < columnKnots.length; k++) {
             if (!(columnKnots[k] > columnKnots[k - 1]) || columnScores[k] < columnScores[k - 1]) {
@@ -242,7 +229,7 @@ public record ColumnMap(float[] offset, float[] scale, float[][] knots, float[][
     public String toString() {
         return "ColumnMap[offset=" + Arrays.toString(offset) + ", scale="
                 + Arrays.toString(scale) + (knots == null ? "" : ", rank tables of "
-                + Arrays.stream(knots).mapToInt(k -> k == null ? 0 : k.length).max().orElse(0)
+                + Arrays.stream(knots).mapToInt(k -> k.length).max().orElse(0)
                 + " knots at most") + "]";
     }
 }

@@ -3,6 +3,7 @@ package org.minespark.critic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,7 @@ class CriticMetadataTest {
                 .replace("\"rank_knots\" : null,", "").replace("\"rank_scores\" : null,", "");
         assertFalse(json.contains("rank_"), json);
         CriticMetadata read = CriticMetadata.fromJson(json);
-        assertFalse(read.columnMap().hasRankTables());
+        assertNull(read.columnMap().knots());
         assertArrayEquals(new float[] {0.5f, 0.5f},
                 read.columnMap().apply(new float[] {2f, 4f}));
     }
